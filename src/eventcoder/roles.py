@@ -202,13 +202,22 @@ def is_support_phrase(trigger: Span) -> bool:
 
     "soldiers, backed up by the artillery fire and military helicopters, engaged in clashes":
     the artillery fire is part of the clash (ACLED merges remote violence during a battle into
-    the battle), not an event of its own.
+    the battle), not an event of its own. Only the words inside the "by ..." (or "with the
+    support of ...") phrase of a support verb count; the clashes themselves do not.
     """
     node = trigger.root
-    for _ in range(3):
+    for _ in range(4):
         if node.head.i == node.i:
             return False
-        node = node.head
-        if node.lemma_.lower() in SUPPORT_MARKERS:
-            return True
+        parent = node.head
+        if node.dep_ == "pobj" and parent.lower_ in ("by", "with", "of"):
+            carrier = parent.head
+            if carrier.lemma_.lower() in SUPPORT_MARKERS:
+                return True
+        if node.dep_ == "conj":
+            node = parent
+            continue
+        if node.dep_ not in ("pobj", "compound", "amod", "nmod"):
+            return False
+        node = parent
     return False
