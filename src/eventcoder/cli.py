@@ -27,7 +27,7 @@ from eventcoder.models import Event
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _fail_cleanly(command: F) -> F:
