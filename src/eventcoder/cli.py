@@ -325,6 +325,69 @@ def export(db: Path | None, fmt: str | None, output: Path | None, extras: bool) 
             err.print(f"{count} event(s)")
 
 
+# ------------------------------------------------------------------------------------------
+# evaluate and train
+
+
+@main.command()
+@click.argument("gold", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--sample", type=int, metavar="N", help="Code only N random rows of each file (quick runs).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of --sample.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (every number, per-row detail).")
+@click.option("--figures", type=click.Path(path_type=Path), metavar="DIR",
+              help="Write the confusion matrix and the location error map (PNG) into DIR.")
+@click.option("--gazetteer", "gazetteer_path", type=click.Path(path_type=Path), help="Gazetteer file. Default: the installed one.")
+@_fail_cleanly
+def evaluate(gold: tuple[Path, ...], sample: int | None, seed: int, as_json: bool, figures: Path | None,
+             gazetteer_path: Path | None) -> None:
+    """Measure agreement with human-coded ACLED files (any ACLED CSV download)."""
+    from eventcoder.evaluate import evaluate as run_evaluation
+    from eventcoder.evaluate import report_table, write_figures
+    from eventcoder.settings import load_settings
+
+    settings = load_settings(gazetteer=gazetteer_path)
+    with _progress() as bar:
+        task = bar.add_task("coding notes", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = run_evaluation(list(gold), settings, sample=sample, seed=seed, progress=progress)
+    if as_json:
+        click.echo(json.dumps(report.to_json(include_rows=True), ensure_ascii=False, indent=2))
+    else:
+        Console(width=None if sys.stdout.isatty() else 160).print(report_table(report))
+    if figures is not None:
+        for path in write_figures(report, figures):
+            err.print(f"wrote {path}")
+
+
+@main.command()
+@click.argument("acled", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--negatives", multiple=True, type=click.Path(path_type=Path), metavar="PATH",
+              help="Eventless text (article CSV or PLOVER JSON) for the no-event class; repeatable.")
+@click.option("--shared", type=click.Path(path_type=Path), metavar="DIR",
+              help="Train on the dev data of this shared folder (dev/acled, dev/articles, dev/plover).")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), required=True, metavar="DIR",
+              help="Where to write the trained classifier (model.json, weights.npz).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@_fail_cleanly
+def train(acled: tuple[Path, ...], negatives: tuple[Path, ...], shared: Path | None, out_dir: Path, seed: int) -> None:
+    """Train the sub-event classifier on ACLED notes (the packaged one: --shared ../shared)."""
+    from eventcoder.train import dev_training_files, train_classifier
+
+    files, negative_files = list(acled), list(negatives)
+    if shared is not None:
+        dev_files, dev_negatives = dev_training_files(shared)
+        files, negative_files = files + dev_files, negative_files + dev_negatives
+    if not files:
+        raise click.UsageError("give ACLED CSV files to train on, or --shared DIR for the dev data")
+    err.print(f"training on {len(files)} ACLED file(s) and {len(negative_files)} negative source(s)")
+    report = train_classifier(files, out_dir, negatives=negative_files, seed=seed)
+    err.print(f"[green]done[/] in {report.seconds:.0f} s: {report.notes} notes, {report.negatives} negatives, "
+              f"{len(report.classes)} classes -> {report.out_dir}")
+
+
 def _progress() -> Progress:
     return Progress(
         SpinnerColumn(),

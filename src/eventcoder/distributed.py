@@ -17,16 +17,23 @@ and pass its address; the workers must see the same gazetteer path (a shared fil
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from eventcoder.errors import ConfigError
 from eventcoder.ingest import read_inputs
-from eventcoder.models import Article, Event, Failure
-from eventcoder.pipeline import Pipeline, ProgressCallback, RunReport, StageTimes, _settings_record
+from eventcoder.models import Article
+from eventcoder.pipeline import (
+    CodeResult,
+    Pipeline,
+    ProgressCallback,
+    RunRecorder,
+    RunReport,
+    StageTimes,
+    chunked,
+)
 from eventcoder.settings import Settings
 from eventcoder.store import Store
 
@@ -35,9 +42,6 @@ log = logging.getLogger(__name__)
 #: Articles per Dask task: big enough to keep nlp.pipe batching, small enough to balance load.
 CHUNK_SIZE = 16
 _PLUGIN_NAME = "eventcoder-pipeline"
-
-ChunkResult = list[tuple[Article, list[Event]] | Failure]
-
 
 class PipelinePlugin:
     """A Dask worker plugin that gives each worker its own, once-loaded pipeline."""
@@ -57,26 +61,14 @@ class PipelinePlugin:
         """Nothing to release: the pipeline holds read-only resources."""
 
 
-def code_chunk(articles: list[Article]) -> ChunkResult:
+def code_chunk(articles: list[Article]) -> tuple[list[CodeResult], StageTimes]:
     """Code a chunk of articles on the worker that runs this task."""
     from distributed import get_worker
 
-    plugin = get_worker().plugins[_PLUGIN_NAME]
-    pipeline = plugin.pipeline
+    pipeline = get_worker().plugins[_PLUGIN_NAME].pipeline
     if pipeline is None:  # pragma: no cover - setup always runs first
         raise ConfigError("the eventcoder worker plugin was not set up")
-    return list(pipeline.code_articles(articles))
-
-
-def _chunks(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
-    chunk: list[Article] = []
-    for article in articles:
-        chunk.append(article)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    return pipeline.code_chunk(articles)
 
 
 def run_on_dask(
@@ -110,50 +102,23 @@ def run_on_dask(
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
-    run_id = store.begin_run([str(p) for p in paths], _settings_record(settings))
-    times = StageTimes()
-    article_ids: list[str] = []
-    failures: list[Failure] = []
-    done = events = 0
+    recorder = RunRecorder(store, [str(p) for p in paths], settings, progress)
     try:
         client.register_plugin(PipelinePlugin(settings), name=_PLUGIN_NAME)
-        started = time.perf_counter()
-        fresh: list[Article] = []
-        for item in read_inputs(paths, published=published, outlet=outlet, max_chars=settings.max_chars):
-            if isinstance(item, Failure):
-                store.record_failure(run_id, item)
-                failures.append(item)
-            elif item.id in article_ids:
-                continue
-            elif store.is_coded(item.id):
-                article_ids.append(item.id)
-                store.record_skip(run_id, item.id)
-            else:
-                article_ids.append(item.id)
-                fresh.append(item)
-        times.ingest = time.perf_counter() - started
-        futures = [client.submit(code_chunk, chunk, pure=False) for chunk in _chunks(iter(fresh), chunk_size)]
+        items = read_inputs(paths, published=published, outlet=outlet, max_chars=settings.max_chars)
+        chunks = chunked(recorder.fresh(items), chunk_size)
+        futures = [client.submit(code_chunk, chunk, pure=False) for chunk in chunks]
         for future in as_completed(futures):
-            results: ChunkResult = future.result()
-            started = time.perf_counter()
+            results, chunk_times = future.result()
+            recorder.times.parse += chunk_times.parse
+            recorder.times.extract += chunk_times.extract
             for result in results:
-                if isinstance(result, Failure):
-                    store.record_failure(run_id, result)
-                    failures.append(result)
-                else:
-                    article, found = result
-                    store.save_article(article, found, run_id)
-                    events += len(found)
-                done += 1
-                if progress is not None:
-                    progress(done, events, len(failures))
-            times.store += time.perf_counter() - started
+                recorder.save(result)
     except BaseException:
-        store.finish_run(run_id, status="interrupted")
+        recorder.interrupted()
         raise
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-    summary = store.finish_run(run_id)
-    return RunReport(summary=summary, article_ids=article_ids, failures=failures, times=times)
+    return recorder.finish()

@@ -434,7 +434,7 @@ def _merge_key(candidate: Candidate) -> tuple[object, ...]:
     place = ""
     if location is not None:
         place = location.place.geonameid if location.place is not None else location.name.lower()
-    sides = frozenset(a.name for a in (candidate.actor1, candidate.actor2) if a is not None)
+    sides = tuple(sorted({a.name for a in (candidate.actor1, candidate.actor2) if a is not None}))
     when = candidate.event_date.value if candidate.event_date else None
     return (when, place, candidate.sub_event_type, sides)
 

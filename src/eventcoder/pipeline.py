@@ -17,7 +17,10 @@ over the same inputs resumes by skipping them.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import time
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
@@ -40,6 +43,9 @@ log = logging.getLogger(__name__)
 
 #: Called after each input is handled: (articles done, events so far, failures so far).
 ProgressCallback = Callable[[int, int, int], None]
+
+#: What coding one article gives: the article with its events, or why it failed.
+CodeResult = tuple[Article, list[Event]] | Failure
 
 
 @dataclass(slots=True)
@@ -93,7 +99,7 @@ class Pipeline:
             self._extractor = EventExtractor(gazetteer, classifier=_load_classifier())
         return self._extractor
 
-    def code_docs(self, pairs: Iterable[tuple[Article, Doc]]) -> Iterator[tuple[Article, list[Event]] | Failure]:
+    def code_docs(self, pairs: Iterable[tuple[Article, Doc]]) -> Iterator[CodeResult]:
         """Extract events from parsed articles; an article that fails yields a Failure."""
         extractor = self.extractor
         for article, doc in pairs:
@@ -110,10 +116,10 @@ class Pipeline:
                     article.id,
                 )
 
-    def code_articles(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Event]] | Failure]:
-        """Parse and code articles in batches (no store involved)."""
-        pairs = parse(articles, self.nlp, batch_size=self.settings.batch_size, n_process=self.settings.n_process)
-        yield from self.code_docs(pairs)
+    def code_articles(self, articles: Iterable[Article]) -> Iterator[CodeResult]:
+        """Parse and code articles in batches, in input order (no store involved)."""
+        code = self._code_in_workers if self.settings.n_process > 1 else self._code_in_process
+        yield from code(iter(articles), StageTimes())
 
     def code_text(self, text: str, *, published: date | None = None, outlet: str = "", article_id: str = "") -> list[Event]:
         """Code one text (a convenience for notebooks and evaluation).
@@ -127,6 +133,40 @@ class Pipeline:
                 raise EventcoderError(result.message)
             return result[1]
         return []
+
+    def code_chunk(self, articles: Sequence[Article]) -> tuple[list[CodeResult], StageTimes]:
+        """Parse and code a chunk of articles, timing each stage (what a worker process runs)."""
+        times = StageTimes()
+        results = list(self._code_in_process(iter(articles), times))
+        return results, times
+
+    def _code_in_process(self, articles: Iterator[Article], times: StageTimes) -> Iterator[CodeResult]:
+        pairs = _timed(parse(articles, self.nlp, batch_size=self.settings.batch_size), times, "parse")
+        for result in _timed(self.code_docs(pairs), times, "extract"):
+            yield result
+        # Pulling from a stage includes the time of the stages before it.
+        times.extract = max(times.extract - times.parse, 0.0)
+
+    def _code_in_workers(self, articles: Iterator[Article], times: StageTimes) -> Iterator[CodeResult]:
+        """Code in ``n_process`` worker processes, each with its own pipeline, in input order.
+
+        The whole per-article work (parse and extraction) runs in the workers, not only spaCy's
+        parse; this process only reads inputs and writes the store. At most two chunks per
+        worker are in flight, so a huge input streams through in bounded memory.
+        """
+        workers = self.settings.n_process
+        context = multiprocessing.get_context("spawn")
+        window = 2 * workers
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(self.settings,)
+        ) as pool:
+            pending: deque[Future[tuple[list[CodeResult], StageTimes]]] = deque()
+            for chunk in chunked(articles, self.settings.batch_size):
+                pending.append(pool.submit(_code_chunk_in_worker, chunk))
+                while len(pending) >= window:
+                    yield from _collect(pending.popleft(), times)
+            while pending:
+                yield from _collect(pending.popleft(), times)
 
     def run(
         self,
@@ -142,68 +182,140 @@ class Pipeline:
         An interrupt (Ctrl-C) marks the run interrupted and re-raises; everything saved so far
         stays, and running again resumes.
         """
-        run_id = store.begin_run([str(p) for p in paths], _settings_record(self.settings))
-        times = StageTimes()
-        article_ids: list[str] = []
-        failures: list[Failure] = []
-        counts = {"done": 0, "events": 0}
+        items = read_inputs(paths, published=published, outlet=outlet, max_chars=self.settings.max_chars)
+        return self.run_items(items, store, inputs=[str(p) for p in paths], progress=progress)
 
-        def fresh_articles() -> Iterator[Article]:
-            started = time.perf_counter()
-            for item in read_inputs(paths, published=published, outlet=outlet, max_chars=self.settings.max_chars):
-                times.ingest += time.perf_counter() - started
-                if isinstance(item, Failure):
-                    store.record_failure(run_id, item)
-                    failures.append(item)
-                    _tick(progress, counts, failures)
-                elif item.id in article_ids:
-                    pass  # the same article twice in one input: code it once
-                elif store.is_coded(item.id):
-                    article_ids.append(item.id)
-                    store.record_skip(run_id, item.id)
-                    _tick(progress, counts, failures)
-                else:
-                    article_ids.append(item.id)
-                    yield item
-                started = time.perf_counter()
-            times.ingest += time.perf_counter() - started
-
+    def run_items(
+        self,
+        items: Iterable[Article | Failure],
+        store: Store,
+        *,
+        inputs: Sequence[str] = (),
+        progress: ProgressCallback | None = None,
+    ) -> RunReport:
+        """Code already-read articles (or failures to record) into ``store``, as :meth:`run` does."""
+        recorder = RunRecorder(store, inputs, self.settings, progress)
+        code = self._code_in_workers if self.settings.n_process > 1 else self._code_in_process
         try:
-            pairs = _timed(
-                parse(fresh_articles(), self.nlp, batch_size=self.settings.batch_size, n_process=self.settings.n_process),
-                times,
-                "parse",
-            )
-            for result in _timed(self.code_docs(pairs), times, "extract"):
-                started = time.perf_counter()
-                if isinstance(result, Failure):
-                    store.record_failure(run_id, result)
-                    failures.append(result)
-                else:
-                    article, events = result
-                    try:
-                        store.save_article(article, events, run_id)
-                        counts["events"] += len(events)
-                    except EventcoderError as error:
-                        failure = Failure(article.origin or article.id, str(error), article.id)
-                        store.record_failure(run_id, failure)
-                        failures.append(failure)
-                times.store += time.perf_counter() - started
-                _tick(progress, counts, failures)
+            for result in code(recorder.fresh(items), recorder.times):
+                recorder.save(result)
         except BaseException:
-            store.finish_run(run_id, status="interrupted")
+            recorder.interrupted()
             raise
-        summary = store.finish_run(run_id)
-        # Time spent pulling from a stage includes the stages before it; report each alone.
-        times.extract = max(times.extract - times.parse, 0.0)
-        times.parse = max(times.parse - times.ingest, 0.0)
-        return RunReport(summary=summary, article_ids=article_ids, failures=failures, times=times)
+        return recorder.finish()
 
 
-def _tick(progress: ProgressCallback | None, counts: dict[str, int], failures: list[Failure]) -> None:
-    counts["done"] += 1
-    if progress is not None:
-        progress(counts["done"], counts["events"], len(failures))
+class RunRecorder:
+    """The bookkeeping of one run, shared by every engine: what to code, what was saved.
+
+    It opens the run in the store, filters the input stream (failures are recorded, articles
+    already coded are skipped, an article repeated within the input is coded once), saves each
+    result in its own transaction, and closes the run with its summary.
+    """
+
+    def __init__(
+        self, store: Store, inputs: Sequence[str], settings: Settings, progress: ProgressCallback | None = None
+    ) -> None:
+        self.store = store
+        self.progress = progress
+        self.run_id = store.begin_run(list(inputs), settings_record(settings))
+        self.times = StageTimes()
+        self.article_ids: list[str] = []
+        self.failures: list[Failure] = []
+        self._seen: set[str] = set()
+        self._done = 0
+        self._events = 0
+
+    def fresh(self, items: Iterable[Article | Failure]) -> Iterator[Article]:
+        """The articles of ``items`` that still need coding; the rest is recorded on the way."""
+        iterator = iter(items)
+        while True:
+            started = time.perf_counter()
+            item = next(iterator, None)
+            self.times.ingest += time.perf_counter() - started
+            if item is None:
+                return
+            if isinstance(item, Failure):
+                self._fail(item)
+            elif item.id in self._seen:
+                continue  # the same article twice in one input: code it once
+            elif self.store.is_coded(item.id):
+                self._seen.add(item.id)
+                self.article_ids.append(item.id)
+                self.store.record_skip(self.run_id, item.id)
+                self._tick()
+            else:
+                self._seen.add(item.id)
+                self.article_ids.append(item.id)
+                yield item
+
+    def save(self, result: CodeResult) -> None:
+        """Store one coded article (one transaction), or record its failure."""
+        started = time.perf_counter()
+        if isinstance(result, Failure):
+            self._fail(result)
+        else:
+            article, events = result
+            try:
+                self.store.save_article(article, events, self.run_id)
+                self._events += len(events)
+                self._tick()
+            except EventcoderError as error:
+                self._fail(Failure(article.origin or article.id, str(error), article.id))
+        self.times.store += time.perf_counter() - started
+
+    def interrupted(self) -> None:
+        """Mark the run interrupted: what was saved stays, the next run resumes."""
+        self.store.finish_run(self.run_id, status="interrupted")
+
+    def finish(self) -> RunReport:
+        """Close the run and report it."""
+        summary = self.store.finish_run(self.run_id)
+        return RunReport(summary=summary, article_ids=self.article_ids, failures=self.failures, times=self.times)
+
+    def _fail(self, failure: Failure) -> None:
+        self.store.record_failure(self.run_id, failure)
+        self.failures.append(failure)
+        self._tick()
+
+    def _tick(self) -> None:
+        self._done += 1
+        if self.progress is not None:
+            self.progress(self._done, self._events, len(self.failures))
+
+
+def chunked(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Consecutive lists of ``size`` articles (the last may be shorter)."""
+    chunk: list[Article] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# One pipeline per worker process, built by the pool's initializer: a process-scoped cache, so
+# the model, gazetteer and classifier load once per worker rather than once per chunk.
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _WORKER_PIPELINE  # noqa: PLW0603 - the worker process's one pipeline
+    _WORKER_PIPELINE = Pipeline(settings.with_(n_process=1))
+
+
+def _code_chunk_in_worker(articles: list[Article]) -> tuple[list[CodeResult], StageTimes]:
+    assert _WORKER_PIPELINE is not None, "worker started without its pipeline"
+    return _WORKER_PIPELINE.code_chunk(articles)
+
+
+def _collect(future: Future[tuple[list[CodeResult], StageTimes]], times: StageTimes) -> list[CodeResult]:
+    results, chunk_times = future.result()
+    times.parse += chunk_times.parse
+    times.extract += chunk_times.extract
+    return results
 
 
 def _timed(iterable: Iterable[object], times: StageTimes, stage: str) -> Iterator:  # type: ignore[type-arg]
@@ -229,7 +341,7 @@ def _load_classifier() -> EventClassifier | None:
         return None
 
 
-def _settings_record(settings: Settings) -> dict[str, object]:
+def settings_record(settings: Settings) -> dict[str, object]:
     """The settings of a run as stored with it (paths as strings)."""
     record: dict[str, object] = {}
     for item in fields(settings):

