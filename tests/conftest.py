@@ -70,3 +70,58 @@ def nlp():  # type: ignore[no-untyped-def]
     from eventcoder.nlp import load_nlp
 
     return load_nlp()
+
+
+#: Countries of the test gazetteer: the dev data's countries and Syria's neighbours.
+GAZETTEER_COUNTRIES: tuple[str, ...] = ("SY", "IQ", "LB", "JO", "TR", "AF", "KE", "BD", "IL", "PS")
+
+
+@pytest.fixture(scope="session")
+def gazetteer_path(tmp_path_factory: pytest.TempPathFactory, geonames_dir: Path, syria_dir: Path,
+                   shared_dir: Path) -> Path:
+    """A real gazetteer built once per session in a temporary folder.
+
+    GeoNames cities500 (filtered to GAZETTEER_COUNTRIES, plus every national capital) with the
+    admin code files, every Syrian place list of the shared folder, and the OCHA Syria boundaries.
+    """
+    from eventcoder.gazetteer import install_gazetteer
+
+    target = tmp_path_factory.mktemp("gazetteer") / "gazetteer.sqlite"
+    install_gazetteer(
+        target,
+        geonames=str(geonames_dir),
+        places=[str(syria_dir)],
+        boundaries=[str(_need(shared_dir / "data" / "boundaries"))],
+        country_filter=GAZETTEER_COUNTRIES,
+    )
+    return target
+
+
+@pytest.fixture(scope="session")
+def gazetteer(gazetteer_path: Path):  # type: ignore[no-untyped-def]
+    """The session gazetteer, opened once."""
+    from eventcoder.gazetteer import Gazetteer
+
+    opened = Gazetteer.open(gazetteer_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def geonames_gazetteer(  # type: ignore[no-untyped-def]
+    tmp_path_factory: pytest.TempPathFactory, geonames_dir: Path, shared_dir: Path
+):
+    """A GeoNames-only gazetteer (cities500 for Syria and neighbours, OCHA boundaries, no place
+    lists): the villages of the sample are missing from it, as on a machine without local lists."""
+    from eventcoder.gazetteer import Gazetteer, install_gazetteer
+
+    target = tmp_path_factory.mktemp("geonames_gazetteer") / "gazetteer.sqlite"
+    install_gazetteer(
+        target,
+        geonames=str(geonames_dir),
+        boundaries=[str(_need(shared_dir / "data" / "boundaries"))],
+        country_filter=("SY", "LB", "JO", "IL", "PS"),
+    )
+    opened = Gazetteer.open(target)
+    yield opened
+    opened.close()

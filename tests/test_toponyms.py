@@ -1,0 +1,182 @@
+"""Toponym recognition and disambiguation on real text (toponyms.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from eventcoder.gazetteer import Gazetteer, haversine_km
+from eventcoder.models import Toponym
+from eventcoder.toponyms import find_toponyms
+
+KHAN_AL_SHIH = (33.375, 36.113)
+
+
+@pytest.fixture(scope="module")
+def sample_toponyms(nlp, sample_text: str, gazetteer: Gazetteer) -> list[Toponym]:  # type: ignore[no-untyped-def]
+    """The toponyms of the Khan al-Shih sample, found once for this module."""
+    return find_toponyms(nlp(sample_text), gazetteer)
+
+
+def _by_text(toponyms: Sequence[Toponym], text: str) -> list[Toponym]:
+    return [t for t in toponyms if t.text == text]
+
+
+def test_toponyms_sample_spellings_resolve_to_one_place(sample_toponyms: list[Toponym]) -> None:
+    """Khan al-Sheih, Khan al-Shieh and Khan al-Sheikh in the sample all go to Khan al-Shih."""
+    places = set()
+    for spelling in ("Khan al-Sheih", "Khan al-Shieh", "Khan al-Sheikh"):
+        found = _by_text(sample_toponyms, spelling)
+        assert found, spelling
+        for toponym in found:
+            assert toponym.place is not None, toponym
+            places.add(toponym.place.geonameid)
+    assert len(places) == 1
+    place = _by_text(sample_toponyms, "Khan al-Sheikh")[0].place
+    assert place is not None
+    assert haversine_km(place.latitude, place.longitude, *KHAN_AL_SHIH) < 1.5
+    assert "same place as" in _by_text(sample_toponyms, "Khan al-Sheikh")[0].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1", "country", "near"),
+    [
+        ("Idlib", "Idleb", "SY", (35.93, 36.63)),
+        ("Quneitra", "Quneitra", "SY", (33.13, 35.82)),
+        ("Dara'a", "Dar'a", "SY", (32.62, 36.10)),
+        ("Darayya", "Rural Damascus", "SY", (33.46, 36.23)),
+        ("Deir al-Khabiyeh", "Rural Damascus", "SY", (33.3646, 36.1596)),
+    ],
+)
+def test_toponyms_sample_places_resolve_to_the_right_places(
+    sample_toponyms: list[Toponym], text: str, admin1: str, country: str, near: tuple[float, float]
+) -> None:
+    """The sample's destinations and villages resolve to the real places of those names."""
+    found = _by_text(sample_toponyms, text)
+    assert found
+    for toponym in found:
+        place = toponym.place
+        assert place is not None and place.admin1 == admin1 and place.country_code == country
+        assert haversine_km(place.latitude, place.longitude, *near) < 25
+
+
+def test_toponyms_country_name_resolves_to_the_country(sample_toponyms: list[Toponym]) -> None:
+    """ "Jordan" is the country (A.PCLI), not a town or river of that name."""
+    jordan = _by_text(sample_toponyms, "Jordan")
+    assert jordan and all(t.place is not None and t.place.feature_code == "PCLI" for t in jordan)
+    assert jordan[0].place is not None and jordan[0].place.country_code == "JO"
+
+
+def test_toponyms_namesake_near_the_other_places_wins(sample_toponyms: list[Toponym]) -> None:
+    """al-Tibeh and al-Zakiyeh are the villages next to Khan al-Shih, not namesakes elsewhere."""
+    for text in ("al-Tibeh", "al-Zakiyeh"):
+        toponym = _by_text(sample_toponyms, text)[0]
+        assert toponym.place is not None
+        assert haversine_km(toponym.place.latitude, toponym.place.longitude, *KHAN_AL_SHIH) < 15, (
+            toponym.reason
+        )
+
+
+def test_toponyms_unknown_names_are_explicit_no_matches(sample_toponyms: list[Toponym]) -> None:
+    """A place name the gazetteer lacks comes back with place=None and a reason, never dropped."""
+    albuyizeh = _by_text(sample_toponyms, "Albuyizeh")
+    assert albuyizeh and all(t.place is None and t.score == 0.0 for t in albuyizeh)
+    assert "Albuyizeh" in albuyizeh[0].reason
+
+
+def test_toponyms_persons_and_organisations_are_not_places(sample_toponyms: list[Toponym]) -> None:
+    """Heisam Hasoun, al-Nusra Front, Fatah al-Sham (al-Sham: old name of Damascus) are skipped."""
+    texts = {t.text for t in sample_toponyms}
+    assert not texts & {
+        "Heisam Hasoun",
+        "al-Nusra Front",
+        "Nusra",
+        "Fatah al-Sham",
+        "al-Sham",
+        "Syrian",
+        "FNA",
+    }
+    assert all(t.text != "Damascus" or t.start not in range(1640, 1680) for t in sample_toponyms)
+
+
+def test_toponyms_stated_containment_picks_the_namesake(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """ "Tiba, Raqqa province" and "Tiba in Rural Damascus" go to two different villages."""
+    raqqa = find_toponyms(
+        nlp("Heavy clashes broke out in Tiba, Raqqa province, on Monday."), gazetteer
+    )
+    damascus = find_toponyms(
+        nlp("Heavy clashes broke out in Tiba in Rural Damascus on Monday."), gazetteer
+    )
+    tiba_raqqa = _by_text(raqqa, "Tiba")[0].place
+    tiba_damascus = _by_text(damascus, "Tiba")[0].place
+    assert tiba_raqqa is not None and tiba_raqqa.admin1 == "Ar-Raqqa"
+    assert tiba_damascus is not None and tiba_damascus.admin1 == "Rural Damascus"
+
+
+def test_toponyms_country_names_never_resolve_to_buildings(  # type: ignore[no-untyped-def]
+    nlp, tmp_path, geonames_dir
+) -> None:
+    """With a full dump holding a "Syria" hotel and a "Jordan" street, the text's countries win."""
+    from eventcoder.gazetteer import install_gazetteer
+
+    folder = tmp_path / "geonames"
+    folder.mkdir()
+    for name in (
+        "cities500.txt.gz",
+        "admin1CodesASCII.txt",
+        "admin2Codes.txt.gz",
+        "countryInfo.txt",
+    ):
+        (folder / name).symlink_to(geonames_dir / name)
+    rows = [
+        ["990002", "Syria", "Syria", "Syria Hotel", "33.512", "36.29", "S", "HTL", "SY", "", "13"],
+        ["990003", "Jordan", "Jordan", "Jordan Street", "33.51", "36.3", "R", "ST", "SY", "", "13"],
+    ]
+    (folder / "SY.txt").write_text(
+        "".join(
+            "\t".join(r + ["", "", "", "0", "", "700", "Asia/Damascus", "2024-01-01"]) + "\n"
+            for r in rows
+        ),
+        encoding="utf-8",
+    )
+    install_gazetteer(
+        tmp_path / "g.sqlite", geonames=str(folder), countries=["SY"], country_filter=["SY", "JO"]
+    )
+    with Gazetteer.open(tmp_path / "g.sqlite") as gazetteer:
+        doc = nlp("Hundreds of families fled from Syria to Jordan after shelling in Damascus.")
+        found = {t.text: t.place for t in find_toponyms(doc, gazetteer)}
+    assert found["Syria"] is not None and found["Syria"].feature_code == "PCLI"
+    assert found["Jordan"] is not None and found["Jordan"].feature_code == "PCLI"
+    assert found["Damascus"] is not None and found["Damascus"].feature_code == "PPLC"
+
+
+def test_toponyms_one_bad_name_does_not_affect_the_others(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """Adding an unresolvable village to a sentence changes nothing for the other names."""
+    plain = find_toponyms(
+        nlp("Government forces shelled Darayya and Al Kiswah on Sunday."), gazetteer
+    )
+    noisy = find_toponyms(
+        nlp("Government forces shelled Darayya, the village of Qwazbrit and Al Kiswah on Sunday."),
+        gazetteer,
+    )
+    assert [(t.text, t.place) for t in plain] == [
+        (t.text, t.place) for t in noisy if t.text != "Qwazbrit"
+    ]
+    assert [t.place for t in noisy if t.text == "Qwazbrit"] == [None]
+
+
+def test_toponyms_country_focus_is_inferred_from_the_text(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """An Afghan report resolves its towns in Afghanistan without being told the country."""
+    doc = nlp(
+        "Taliban fighters attacked a police checkpoint in Kunduz city, Afghan officials said."
+    )
+    kunduz = _by_text(find_toponyms(doc, gazetteer), "Kunduz")
+    assert kunduz and kunduz[0].place is not None and kunduz[0].place.country_code == "AF"
+
+
+def test_toponyms_given_countries_restrict_the_answer(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """With countries=("JO",), an ambiguous village name prefers its Jordanian namesake."""
+    doc = nlp("Clashes were reported in At Tayyibah on Friday.")
+    found = find_toponyms(doc, gazetteer, countries=("JO",))
+    assert found and found[0].place is not None and found[0].place.country_code == "JO"
