@@ -26,11 +26,11 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 @pytest.fixture(scope="module")
 def sample_events(
-    gazetteer_path: Path, sample_path: Path, sample_published: date, tmp_path_factory: pytest.TempPathFactory
+    world_gazetteer_path: Path, sample_path: Path, sample_published: date, tmp_path_factory: pytest.TempPathFactory
 ) -> list[Event]:
-    """The events coded from the sample article into a fresh SQLite store."""
+    """The events coded from the sample article with the world gazetteer into a fresh SQLite store."""
     db = tmp_path_factory.mktemp("e2e") / "events.sqlite"
-    settings = load_settings(gazetteer=gazetteer_path, db=db)
+    settings = load_settings(gazetteer=world_gazetteer_path, db=db)
     with Store.open(db) as store:
         report = Pipeline(settings).run([sample_path], store, published=sample_published, outlet="FNA")
         assert report.summary.failed == 0
