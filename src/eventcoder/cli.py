@@ -147,6 +147,7 @@ def gazetteer_info(path: Path | None) -> None:
 
 def _input_options(command: F) -> F:
     """Options shared by the commands that read articles."""
+    command = click.option("--country", metavar="CC", help="Country the reports are about, for texts that name no place (ISO code or name).")(command)
     command = click.option("--outlet", metavar="NAME", help="Outlet for inputs that do not name one, e.g. FNA.")(command)
     command = click.option("--published", metavar="YYYY-MM-DD", callback=_parse_date,
                            help="Publication date for inputs that carry none; relative dates resolve against it.")(command)
@@ -166,7 +167,7 @@ def _input_options(command: F) -> F:
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --engine dask). Default: a LocalCluster.")
 @click.option("--workers", type=int, default=2, show_default=True, help="Workers of the LocalCluster (with --engine dask).")
 @_fail_cleanly
-def code(paths: tuple[Path, ...], published: date | None, outlet: str | None, db: Path | None, fmt: str,
+def code(paths: tuple[Path, ...], published: date | None, outlet: str | None, country: str | None, db: Path | None, fmt: str,
          output: Path | None, gazetteer_path: Path | None, engine: str, scheduler: str | None, workers: int) -> None:
     """Code news articles (text, HTML, JSONL, RSS/Atom, CSV, folders) into events."""
     from eventcoder.settings import load_settings
@@ -178,7 +179,7 @@ def code(paths: tuple[Path, ...], published: date | None, outlet: str | None, db
             from eventcoder.distributed import run_on_dask
 
             report = run_on_dask(settings, list(paths), store, published=published, outlet=outlet,
-                                 scheduler=scheduler, workers=workers)
+                                 country=country, scheduler=scheduler, workers=workers)
         else:
             from eventcoder.pipeline import Pipeline
 
@@ -189,7 +190,8 @@ def code(paths: tuple[Path, ...], published: date | None, outlet: str | None, db
                 def progress(done: int, events: int, failed: int) -> None:
                     bar.update(task, completed=done, description=f"coding: {events} events, {failed} failed")
 
-                report = pipeline.run(list(paths), store, published=published, outlet=outlet, progress=progress)
+                report = pipeline.run(list(paths), store, published=published, outlet=outlet, country=country,
+                                      progress=progress)
         events = list(store.events(article_ids=report.article_ids)) if report.article_ids else []
     summary = report.summary
     err.print(
@@ -250,7 +252,8 @@ def events_table(events: Iterable[Event]) -> Table:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 @click.option("--gazetteer", "gazetteer_path", type=click.Path(path_type=Path), help="Gazetteer file. Default: the installed one.")
 @_fail_cleanly
-def geoparse(paths: tuple[Path, ...], published: date | None, outlet: str | None, fmt: str, gazetteer_path: Path | None) -> None:
+def geoparse(paths: tuple[Path, ...], published: date | None, outlet: str | None, country: str | None, fmt: str,
+             gazetteer_path: Path | None) -> None:
     """Find and resolve the place names in articles (no event coding)."""
     from eventcoder.gazetteer import Gazetteer
     from eventcoder.geocode import geoparse as geoparse_doc
@@ -265,7 +268,7 @@ def geoparse(paths: tuple[Path, ...], published: date | None, outlet: str | None
     failures: list[Failure] = []
 
     def articles() -> Iterable[Any]:
-        for item in read_inputs(paths, published=published, outlet=outlet, max_chars=settings.max_chars):
+        for item in read_inputs(paths, published=published, outlet=outlet, country=country, max_chars=settings.max_chars):
             if isinstance(item, Failure):
                 failures.append(item)
                 err.print(f"[red]failed[/]: {item.message}")

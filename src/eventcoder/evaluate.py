@@ -280,7 +280,14 @@ def code_rows(pipeline: Any, gold: Sequence[GoldRow], *, progress: EvaluationPro
     row's origin, so every row is coded even when two rows share a note.
     """
     articles = (
-        Article(id=row.origin, text=row.notes, outlet=row.source, published=row.event_date, origin=row.origin)
+        Article(
+            id=row.origin,
+            text=row.notes,
+            outlet=row.source,
+            published=row.event_date,
+            origin=row.origin,
+            country=row.country or "",
+        )
         for row in gold
     )
     results: list[RowResult] = []

@@ -18,6 +18,7 @@ sub-event type mentioned twice in an article is one event, with the evidence of 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,14 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Span, Token
 
 from eventcoder import dates, fatalities, geocode, notes, taxonomy
-from eventcoder.actors import ActorContext, ActorMention, ActorResolver, country_name, interaction_code
+from eventcoder.actors import (
+    ActorContext,
+    ActorMention,
+    ActorResolver,
+    country_code,
+    country_name,
+    interaction_code,
+)
 from eventcoder.classify import EventClassifier, Prediction
 from eventcoder.gazetteer import Gazetteer
 from eventcoder.modality import AttributionMemory, Modality, read_modality
@@ -34,6 +42,9 @@ from eventcoder.roles import Roles, is_anchored, is_support_phrase, read_roles
 from eventcoder.subtypes import Decision, settle
 from eventcoder.toponyms import find_toponyms
 from eventcoder.triggers import Trigger, TriggerFinder
+
+#: Words that make a sentence without an event of its own count toward the previous event's dead.
+_DEATH_WORDS = re.compile(r"\b(kill|dead|death|died|fatalit|casualt|toll|bodies|lost their lives|perish)", re.IGNORECASE)
 
 #: Events scoring below this confidence are not emitted (see :func:`_confidence`).
 MIN_CONFIDENCE = 0.3
@@ -70,10 +81,11 @@ class Candidate:
     assoc2: tuple[str, ...]
     location: Location | None
     event_date: dates.EventDate | None
-    deaths: fatalities.Fatalities | None
+    death_sentences: tuple[Span, ...]
     reasons: tuple[str, ...]
     prediction: Prediction | None = None
     evidence: tuple[Evidence, ...] = field(default=())
+    anaphoric: bool = False
 
 
 class EventExtractor:
@@ -100,21 +112,41 @@ class EventExtractor:
 
     def __call__(self, article: Article, doc: Doc) -> list[Event]:
         """Every event the article reports as having happened, disaggregated the ACLED way."""
-        toponyms = find_toponyms(doc, self.gazetteer)
-        country = _article_country(toponyms)
+        hint = country_code(article.country) if article.country else ""
+        toponyms = find_toponyms(doc, self.gazetteer, countries=(hint,) if hint else ())
+        country = _article_country(toponyms) or hint
         context = self.actors.article_context(doc, country=country, on=article.published)
         memory = AttributionMemory()
         sentences = list(doc.sents)
         triggered = [(s, self.find_triggers(s)) for s in sentences]
         predictions = self._predict([s for s, found in triggered if found])
         candidates: list[Candidate] = []
+        last_first: int | None = None  # index of the previous event sentence's first candidate
         for sentence, found in triggered:
             memory.observe(sentence)
-            if not found:
-                continue
-            candidates += self._sentence_events(
-                article, sentence, found, toponyms, country, context, memory, predictions.get(sentence.start)
+            current = (
+                self._sentence_events(
+                    article, sentence, found, toponyms, country, context, memory, predictions.get(sentence.start)
+                )
+                if found
+                else []
             )
+            if not current:
+                if last_first is not None and _DEATH_WORDS.search(sentence.text):
+                    # "1 of the attackers was also killed." / "Total fatalities coded to 4.": a
+                    # sentence reporting deaths right after an event, with no event of its own,
+                    # counts toward that event (the module's rules keep it from double counting).
+                    first = candidates[last_first]
+                    candidates[last_first] = replace(first, death_sentences=(*first.death_sentences, sentence))
+                else:
+                    last_first = None
+                continue
+            if last_first is not None:
+                current = _fold_anaphora(candidates, last_first, current, sentence)
+                if not current:
+                    continue
+            last_first = len(candidates)
+            candidates += current
         return disaggregate(article, candidates, country)
 
     def _predict(self, sentences: Sequence[Span]) -> dict[int, Prediction]:
@@ -148,7 +180,6 @@ class EventExtractor:
         event_date = dates.resolve_event_date(sentence, article.published, trigger=main[0][0].span) if main else None
         on = event_date.value if event_date else article.published
         mentions = self.actors.find_mentions(sentence, country=country, on=on)
-        deaths = fatalities.count_fatalities([sentence]) if main else None
         out: list[Candidate] = []
         for index, (trigger, modality) in enumerate(main):
             when = event_date
@@ -157,11 +188,21 @@ class EventExtractor:
             roles = read_roles(trigger.span)
             agent, assoc1 = _pick(sentence.doc, mentions, roles.agent)
             target, assoc2 = _pick(sentence.doc, mentions, roles.target)
+            sides = _between_sides(trigger, mentions)
+            if sides is not None:
+                agent, assoc1, target, assoc2 = sides
+            whole = frozenset(range(sentence.start, sentence.end))
             if agent is None:
                 # "their failed attacks": a pronoun; the sentence's other actor is the agent.
-                agent, _ = _pick(sentence.doc, mentions, frozenset(range(sentence.start, sentence.end)) - roles.target)
+                agent, _ = _pick(sentence.doc, mentions, whole - roles.target)
                 if agent is not None and target is not None and agent.name == target.name:
                     agent = None
+            if target is None and agent is not None:
+                # "2 soldiers were killed following attacks by Taliban militants": the side acted
+                # upon is named outside the trigger's own phrase; any other actor of the sentence.
+                others = [m for m in mentions if m.actor.name != agent.name]
+                if others:
+                    target, _ = _pick(sentence.doc, others, whole - roles.agent)
             target_words = {sentence.doc[i].lower_ for i in roles.target} | {
                 sentence.doc[i].lemma_.lower() for i in roles.target
             }
@@ -183,12 +224,51 @@ class EventExtractor:
                         assoc2,
                         location,
                         when,
-                        deaths if index == 0 else None,
+                        (sentence,) if index == 0 and not out else (),
                         role_reasons,
                         prediction,
+                        anaphoric=agent is None and target is None and not _placed_in(location, sentence),
                     )
                 )
         return out
+
+
+def _placed_in(location: Location | None, sentence: Span) -> bool:
+    """True when the location was read from the sentence itself, not carried over from before."""
+    if location is None or location.span is None:
+        return False
+    return sentence.start_char <= location.span.start < sentence.end_char
+
+
+def _fold_anaphora(
+    candidates: list[Candidate], last_first: int, current: list[Candidate], sentence: Span
+) -> list[Candidate]:
+    """Fold re-mentions of the previous event into it, and return the sentence's new events.
+
+    "Given heavy fighting, fatalities are assumed." "During the clashes, 8 IS fighters were
+    killed." A trigger that names neither an actor nor a place of its own, right after an event
+    of the same event type, is that event mentioned again: its words count toward that event
+    (its dead, its evidence), not as a new event with unidentified actors.
+    """
+    anchor = candidates[last_first]
+    anchor_type = taxonomy.event_type_of(anchor.sub_event_type)
+    kept: list[Candidate] = []
+    for candidate in current:
+        if candidate.anaphoric and taxonomy.event_type_of(candidate.sub_event_type) == anchor_type:
+            deaths = anchor.death_sentences
+            if sentence not in deaths and candidate.death_sentences:
+                deaths = (*deaths, sentence)
+            reason = f"'{candidate.trigger.span.text}' refers back to the {anchor.sub_event_type.lower()} before it"
+            anchor = replace(
+                anchor,
+                death_sentences=deaths,
+                evidence=(*anchor.evidence, *(e for e in candidate.evidence if e.field == "sentence")),
+                reasons=(*anchor.reasons, reason),
+            )
+        else:
+            kept.append(candidate)
+    candidates[last_first] = anchor
+    return kept
 
 
 def _fold(realized: list[tuple[Trigger, Modality]]) -> list[tuple[Trigger, Modality]]:
@@ -242,6 +322,62 @@ def _pick(
     first = inside[0]
     others = tuple(dict.fromkeys(a.name for a in inside[1:] if a.name != first.name))
     return first, others
+
+
+#: Words that end the "between X and Y" list of sides: a new clause or a consequence begins.
+_SIDE_LIST_END = frozenset({"where", "which", "while", "after", "when", "amid", "resulting", "killing", "leaving", "in", "near", "on", "at", "around", ";"})
+#: Words that open a support phrase inside the list: those actors are allies, not a side.
+_SUPPORT_OPENERS = frozenset({"supported", "backed", "support", "assisted", "aided", "alongside"})
+
+
+def _between_sides(
+    trigger: Trigger, mentions: Sequence[ActorMention]
+) -> tuple[Actor, tuple[str, ...], Actor, tuple[str, ...]] | None:
+    """The two sides of "clashes (took place) between X, allies and Y" or "... between X against Y".
+
+    The parse of such lists is unreliable, so they are read linearly: the actors named after
+    "between" up to the end of the list; the side after "against" (or else the last one named)
+    is actor2; the first is actor1; the others, and any "supported by ..." allies, are associates.
+    """
+    sentence = trigger.span.sent
+    doc = sentence.doc
+    start = next(
+        (t.i for t in doc[trigger.span.start : min(trigger.span.end + 8, sentence.end)] if t.lower_ == "between"),
+        None,
+    )
+    if start is None:
+        return None
+    end = start + 1
+    while end < sentence.end and (doc[end].lower_ not in _SIDE_LIST_END or end == start + 1):
+        end += 1
+    against = next((i for i in range(start, end) if doc[i].lower_ in ("against", "versus", "vs")), None)
+    listed: list[tuple[int, Actor, bool]] = []
+    support_from: int | None = None
+    for mention in mentions:
+        tokens = doc.char_span(mention.span.start, mention.span.end, alignment_mode="expand")
+        if tokens is None or not (start < tokens.start < end):
+            continue
+        opener = next((i for i in range(start, tokens.start) if doc[i].lower_ in _SUPPORT_OPENERS), None)
+        if opener is not None and (against is None or opener > against or tokens.start < against):
+            support_from = opener
+        allied = support_from is not None and tokens.start > support_from and (against is None or tokens.start < against)
+        listed.append((tokens.start, mention.actor, allied))
+    if len({actor.name for _, actor, _ in listed}) < 2:
+        return None
+    if against is not None:
+        side_a = [(i, a, allied) for i, a, allied in listed if i < against]
+        side_b = [(i, a, allied) for i, a, allied in listed if i > against]
+    else:
+        side_a, side_b = listed[:-1], listed[-1:]
+    side_a = [item for item in side_a if not item[2]] + [item for item in side_a if item[2]]
+    if not side_a or not side_b:
+        return None
+    actor1, actor2 = side_a[0][1], side_b[0][1]
+    if actor1.name == actor2.name:
+        return None
+    assoc1 = tuple(dict.fromkeys(a.name for _, a, _ in side_a[1:] if a.name not in (actor1.name, actor2.name)))
+    assoc2 = tuple(dict.fromkeys(a.name for _, a, _ in side_b[1:] if a.name not in (actor1.name, actor2.name)))
+    return actor1, assoc1, actor2, assoc2
 
 
 def _complete_actors(
@@ -350,9 +486,11 @@ def _candidate(
     assoc2: tuple[str, ...],
     location: Location | None,
     event_date: dates.EventDate | None,
-    deaths: fatalities.Fatalities | None,
+    death_sentences: tuple[Span, ...],
     role_reasons: tuple[str, ...],
     prediction: Prediction | None,
+    *,
+    anaphoric: bool = False,
 ) -> Candidate:
     sentence = trigger.span.sent
     evidence = [
@@ -366,8 +504,6 @@ def _candidate(
         evidence.append(Evidence("location", location.span.start, location.span.end, location.span.text))
     if event_date is not None and event_date.span is not None:
         evidence.append(Evidence("event_date", event_date.span.start, event_date.span.end, event_date.span.text))
-    if deaths is not None and deaths.span is not None:
-        evidence.append(Evidence("fatalities", deaths.span.start, deaths.span.end, deaths.span.text))
     if modality.span is not None:
         evidence.append(Evidence("attribution", modality.span.start, modality.span.end, modality.span.text))
     reasons = [f"sub_event_type {decision.sub_event_type}: {decision.reason}"]
@@ -385,8 +521,6 @@ def _candidate(
         reasons.append("location: no place found in or before the sentence")
     if event_date is not None:
         reasons.append(f"event_date {event_date.value.isoformat()}: {event_date.reason}")
-    if deaths is not None and deaths.reason:
-        reasons.append(f"fatalities {deaths.count}: {deaths.reason}")
     return Candidate(
         sub_event_type=decision.sub_event_type,
         weight=decision.weight,
@@ -398,10 +532,11 @@ def _candidate(
         assoc2=assoc2,
         location=location,
         event_date=event_date,
-        deaths=deaths,
+        death_sentences=death_sentences,
         reasons=tuple(reasons),
         prediction=prediction,
         evidence=tuple(evidence),
+        anaphoric=anaphoric,
     )
 
 
@@ -457,12 +592,10 @@ def _event(article: Article, key: tuple[object, ...], group: list[Candidate], co
     actor1, actor2 = first.actor1, first.actor2
     inter1 = actor1.inter if actor1 else 0
     inter2 = actor2.inter if actor2 else 0
-    if actor1 is not None and actor2 is not None and inter2 < inter1:
-        actor1, actor2, inter1, inter2 = actor2, actor1, inter2, inter1
-        assoc1, assoc2 = first.assoc2, first.assoc1
-    else:
-        assoc1, assoc2 = first.assoc1, first.assoc2
-    deaths = max((c.deaths.count for c in group if c.deaths is not None), default=0)
+    assoc1, assoc2 = first.assoc1, first.assoc2
+    death_sentences = sorted({s.start: s for c in group for s in c.death_sentences}.values(), key=lambda s: s.start)
+    counted = fatalities.count_fatalities(death_sentences) if death_sentences else None
+    deaths = counted.count if counted is not None else 0
     modality = "asserted" if any(c.modality.value == "asserted" for c in group) else first.modality.value
     attributions = list(dict.fromkeys(c.modality.attribution for c in group if c.modality.attribution))
     event_country = place.country if place is not None else country_name(country) if country else ""
@@ -472,6 +605,10 @@ def _event(article: Article, key: tuple[object, ...], group: list[Candidate], co
     for candidate in sorted(group, key=lambda c: c.trigger.span.start):
         evidence += [e for e in candidate.evidence if e not in evidence]
         reasons += [r for r in candidate.reasons if r not in reasons]
+    if counted is not None:
+        if counted.span is not None:
+            evidence.append(Evidence("fatalities", counted.span.start, counted.span.end, counted.span.text))
+        reasons.append(f"fatalities {counted.count}: {counted.reason}")
     if len(group) > 1:
         reasons.append(f"merged {len(group)} mentions of the same day, place, actors and sub-event type (ACLED disaggregation)")
     civilian = "Civilian targeting" if inter2 == 7 or inter1 == 7 else ""

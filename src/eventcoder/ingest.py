@@ -56,6 +56,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "url": ("url", "link"),
     "outlet": ("outlet", "source", "publisher", "sitename", "source_domain"),
     "published": ("published", "date", "publish_date", "date_publish", "published_at", "pubdate"),
+    "country": ("country", "country_code", "iso2"),
 }
 
 _HEAD_BYTES = 65_536
@@ -69,6 +70,7 @@ class _Defaults:
     published: date | None
     outlet: str
     max_chars: int
+    country: str = ""
 
 
 def read_inputs(
@@ -77,14 +79,16 @@ def read_inputs(
     published: date | None = None,
     outlet: str | None = None,
     max_chars: int = 200_000,
+    country: str | None = None,
 ) -> Iterator[Article | Failure]:
     """Yield an ``Article`` per report found in ``paths`` and a ``Failure`` per bad input.
 
     Never raises for bad input, so one broken file cannot stop a batch of thousands. Folders
     are read recursively in sorted order, skipping hidden files and folders. ``published`` and
-    ``outlet`` are fallbacks for inputs that carry neither themselves nor in their metadata.
+    ``outlet`` are fallbacks for inputs that carry neither themselves nor in their metadata;
+    ``country`` likewise (the country the reports are about, for texts that name no place).
     """
-    defaults = _Defaults(published, outlet or "", max_chars)
+    defaults = _Defaults(published, outlet or "", max_chars, country or "")
     for raw in paths:
         path = Path(raw)
         if not path.is_dir():
@@ -386,7 +390,7 @@ def _from_record(record: dict[str, Any], origin: str, d: _Defaults) -> Article:
     """Map a record's keys (and their aliases) onto an Article; HTML bodies are extracted."""
     lowered = {str(key).strip().lower(): value for key, value in record.items()}
     value = {name: _pick(lowered, aliases) for name, aliases in _KEYS.items()}
-    own = {key: value[key] for key in ("title", "url", "outlet", "published")}
+    own = {key: value[key] for key in ("title", "url", "outlet", "published", "country")}
     own["ident"] = value["id"]
     if value["text"] and not _looks_like_html(value["text"]):
         return _finish(value["text"], origin, d, **own)
@@ -442,6 +446,7 @@ def _from_html(html: str, origin: str, d: _Defaults, own: dict[str, str]) -> Art
         outlet=own.get("outlet") or meta["sitename"],
         published=own.get("published", ""),
         meta_published=meta["date"],
+        country=own.get("country", ""),
     )
 
 
@@ -456,6 +461,7 @@ def _finish(
     outlet: str = "",
     published: str = "",
     meta_published: str = "",
+    country: str = "",
 ) -> Article:
     """Normalize, check (not blank, English) and cut the text; apply the fallbacks in order.
 
@@ -490,6 +496,7 @@ def _finish(
         outlet=outlet.strip() or d.outlet,
         published=next((day for day in dates if day), None) or d.published,
         origin=origin,
+        country=country.strip() or d.country,
     )
 
 

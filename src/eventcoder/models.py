@@ -65,6 +65,8 @@ class Article:
         outlet: the publishing outlet ("FNA", "The Guardian"), "" when unknown.
         published: publication date; relative dates resolve against it. None when unknown.
         origin: where the article came from ("path/to/file.jsonl:12"), for error messages.
+        country: the country the report is about when the text may not say (ISO code or
+            name, "" when unknown): a hint for reports that name no place, such as coder notes.
     """
 
     id: str
@@ -74,6 +76,7 @@ class Article:
     outlet: str = ""
     published: date | None = None
     origin: str = ""
+    country: str = ""
 
 
 @dataclass(frozen=True, slots=True)

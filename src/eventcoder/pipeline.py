@@ -175,6 +175,7 @@ class Pipeline:
         *,
         published: date | None = None,
         outlet: str | None = None,
+        country: str | None = None,
         progress: ProgressCallback | None = None,
     ) -> RunReport:
         """Read ``paths``, code every article not yet coded, and save the events in ``store``.
@@ -182,7 +183,9 @@ class Pipeline:
         An interrupt (Ctrl-C) marks the run interrupted and re-raises; everything saved so far
         stays, and running again resumes.
         """
-        items = read_inputs(paths, published=published, outlet=outlet, max_chars=self.settings.max_chars)
+        items = read_inputs(
+            paths, published=published, outlet=outlet, country=country, max_chars=self.settings.max_chars
+        )
         return self.run_items(items, store, inputs=[str(p) for p in paths], progress=progress)
 
     def run_items(
