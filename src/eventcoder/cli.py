@@ -64,6 +64,8 @@ def main(verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    # Dask logs every worker's start at INFO through the root handler; keep it for --verbose.
+    logging.getLogger("distributed").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 # ------------------------------------------------------------------------------------------
@@ -173,51 +175,56 @@ def code(paths: tuple[Path, ...], published: date | None, outlet: str | None, co
     from eventcoder.settings import load_settings
     from eventcoder.store import Store
 
+    if fmt == "table" and output is not None:
+        raise click.UsageError("--format table prints for people; use jsonl, csv or geojson with -o")
     settings = load_settings(db=db, gazetteer=gazetteer_path)
-    with Store.open(settings.db) as store:
+    with Store.open(settings.db) as store, _progress() as bar:
+        task = bar.add_task("coding", total=None)
+
+        def progress(done: int, events: int, failed: int) -> None:
+            bar.update(task, completed=done, description=f"coding: {events} events, {failed} failed")
+
         if engine == "dask":
             from eventcoder.distributed import run_on_dask
 
             report = run_on_dask(settings, list(paths), store, published=published, outlet=outlet,
-                                 country=country, scheduler=scheduler, workers=workers)
+                                 country=country, scheduler=scheduler, workers=workers, progress=progress)
         else:
             from eventcoder.pipeline import Pipeline
 
-            pipeline = Pipeline(settings)
-            with _progress() as bar:
-                task = bar.add_task("coding", total=None)
-
-                def progress(done: int, events: int, failed: int) -> None:
-                    bar.update(task, completed=done, description=f"coding: {events} events, {failed} failed")
-
-                report = pipeline.run(list(paths), store, published=published, outlet=outlet, country=country,
-                                      progress=progress)
-        events = list(store.events(article_ids=report.article_ids)) if report.article_ids else []
-    summary = report.summary
-    err.print(
-        f"{summary.articles} article(s) coded, {summary.skipped} already coded, "
-        f"{summary.failed} failed; {len(events)} event(s) -> {settings.db}"
-    )
-    for failure in report.failures:
-        err.print(f"[red]failed[/]: {failure.message}")
-    _render(events, fmt, output)
+            report = Pipeline(settings).run(list(paths), store, published=published, outlet=outlet,
+                                            country=country, progress=progress)
+        bar.stop()
+        summary = report.summary
+        err.print(
+            f"{summary.articles} article(s) coded, {summary.skipped} already coded, "
+            f"{summary.failed} failed -> {settings.db}"
+        )
+        for failure in report.failures:
+            err.print(f"[red]failed[/]: {failure.message}")
+        _render(_events_of(store, report.article_ids), fmt, output)
     if report.failures and not report.article_ids:
         sys.exit(1)
 
 
-def _render(events: Sequence[Event], fmt: str, output: Path | None) -> None:
+def _events_of(store: Any, article_ids: Sequence[str], chunk: int = 10_000) -> Iterable[Event]:
+    """The stored events of these articles, streamed in chunks (no limit on the article count)."""
+    for start in range(0, len(article_ids), chunk):
+        yield from store.events(article_ids=article_ids[start : start + chunk])
+
+
+def _render(events: Iterable[Event], fmt: str, output: Path | None) -> None:
     from eventcoder.export import export_to_path, write_events
 
     if fmt == "table":
-        if output is not None:
-            raise click.UsageError("--format table prints for people; use jsonl, csv or geojson with -o")
         Console(width=None if sys.stdout.isatty() else 200).print(events_table(events))
         return
     if output is not None:
         count = export_to_path(events, output, fmt)
         err.print(f"wrote {count} event(s) to {output}")
         return
-    write_events(events, fmt, sys.stdout)
+    count = write_events(events, fmt, sys.stdout)
+    err.print(f"{count} event(s)")
 
 
 def events_table(events: Iterable[Event]) -> Table:

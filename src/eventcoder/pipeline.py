@@ -89,6 +89,9 @@ class Pipeline:
         """The spaCy pipeline (loaded on first use)."""
         if self._nlp is None:
             self._nlp = load_nlp(self.settings.spacy_model)
+            # spaCy refuses texts over nlp.max_length (1,000,000 characters) inside nlp.pipe,
+            # which would end the whole batch; max_chars already bounds every article.
+            self._nlp.max_length = max(self._nlp.max_length, self.settings.max_chars + 1)
         return self._nlp
 
     @property
