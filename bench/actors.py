@@ -5,8 +5,8 @@ For each ACLED file, every note is parsed with the real spaCy model (``nlp.pipe`
 event date. A gold actor counts as found when it is among the note's resolved actors:
 
 - ``exact``: the ACLED name, character for character;
-- ``norm``: after :func:`eventcoder.actors.normalize_actor_name` (case, punctuation, acronym
-  prefix, regime years and the sub-unit after them).
+- ``norm``: after :func:`eventcoder.actor_table.normalize_actor_name` (case, punctuation,
+  acronym prefix, regime years and the sub-unit after them).
 
 ``agree`` pools actor1 and actor2 (rows without actor2 count only actor1): it is the share
 of gold actors the final pipeline could pick from the mentions, an upper bound on its actor
@@ -41,13 +41,8 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-from eventcoder.actors import (
-    ActorResolver,
-    country_code,
-    country_name,
-    mention_role,
-    normalize_actor_name,
-)
+from eventcoder.actor_table import country_code, country_name, normalize_actor_name
+from eventcoder.actors import ActorResolver, mention_role
 from eventcoder.nlp import load_nlp
 
 REPO = Path(__file__).resolve().parents[1]

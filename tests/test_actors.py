@@ -1,4 +1,4 @@
-"""Tests for actors.py: ACLED actor names from report wording, with dates, countries and context."""
+"""Tests for actors.py and actor_table.py: ACLED actor names, with dates, countries, context."""
 
 from __future__ import annotations
 
@@ -8,17 +8,15 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from eventcoder.actors import (
+from eventcoder.actor_table import (
     ALIAS_COLUMNS,
-    ActorMention,
-    ActorResolver,
     country_code,
     country_name,
     interaction_code,
-    mention_role,
     normalize_actor_name,
     parse_inter,
 )
+from eventcoder.actors import ActorMention, ActorResolver, mention_role
 from eventcoder.errors import ConfigError
 
 SAMPLE_DAY = date(2016, 11, 28)
@@ -262,6 +260,30 @@ def test_actors_misspelled_group_found_by_similarity(
     found = {m.span.text: m for m in mentions(nlp, resolver, text, "SY", date(2017, 6, 1))}
     assert found["Rahman Corp fighters"].actor.name == "FaR: Al Rahman Corps"
     assert "spelled like 'Al Rahman Corps'" in found["Rahman Corp fighters"].actor.reason
+
+
+def test_actors_misspelled_group_found_in_every_report_that_names_it(nlp: Language) -> None:
+    """A spelling variant is found again in later reports, not only the first one read."""
+    resolver = ActorResolver.load()
+    texts = [
+        "Jaysh Khaled Ibn al-Walid fighters attacked a checkpoint near Nawa.",
+        "Regime forces shelled positions of the Rahman Corp in Ain Tarma.",
+        "Jaish Khalid bin Walid attacked a checkpoint near Nawa.",
+        "Jaysh Khaled Ibn al-Walid fighters attacked a checkpoint near Nawa.",
+        "Rahman Corp fighters attacked regime positions in Jobar.",
+    ]
+    expected = [
+        "Khalid ibn al Walid Army",
+        "FaR: Al Rahman Corps",
+        "Khalid ibn al Walid Army",
+        "Khalid ibn al Walid Army",
+        "FaR: Al Rahman Corps",
+    ]
+    found = [
+        {m.actor.name for m in mentions(nlp, resolver, text, "SY", date(2017, 6, 1))}
+        for text in texts
+    ]
+    assert all(name in names for name, names in zip(expected, found, strict=True)), found
 
 
 def test_actors_community_name_used_as_place_is_no_militia(

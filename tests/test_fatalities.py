@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from eventcoder.fatalities import MANY_DEATHS, UNNUMBERED_DEATHS, count_fatalities
+from eventcoder.fatalities import count_fatalities
+from eventcoder.quantities import MANY_DEATHS, UNNUMBERED_DEATHS
 
 
 def _count(nlp, text: str):  # type: ignore[no-untyped-def]
@@ -196,6 +197,21 @@ def test_fatalities_evidence_span_uses_article_offsets(nlp, sample_text):
     assert result.span is not None
     assert text[result.span.start : result.span.end] == result.span.text
     assert "7 civilians" in result.span.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen killed 3 villagers. Police said 2 of the attackers were also killed.",
+        "Clashes took place in Hajin. Total fatalities coded as 14.",
+    ],
+)
+def test_fatalities_span_text_is_the_article_text(nlp, text):
+    """The span's text is the article's characters, within one sentence and across two."""
+    result = _count(nlp, text)
+    assert result.span is not None
+    assert result.span.text == text[result.span.start : result.span.end]
+    assert result.span.text.strip()
 
 
 def test_fatalities_no_deaths(nlp):

@@ -57,6 +57,25 @@ def load_nlp(model: str = "") -> Language:
     return nlp
 
 
+#: ``Doc.user_data`` key under which :func:`doc_text` keeps the article text.
+DOC_TEXT_KEY = "eventcoder.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The text of ``doc``, built once per document and kept in ``doc.user_data``.
+
+    spaCy's ``Doc.text`` joins every token's text on each access, so its cost grows with the
+    article; stages that need the article text once per sentence or per event call this
+    instead. The text of a ``Doc`` never changes (retokenizing keeps it), so the copy cannot
+    go stale.
+    """
+    text = doc.user_data.get(DOC_TEXT_KEY)
+    if not isinstance(text, str):
+        text = doc.text
+        doc.user_data[DOC_TEXT_KEY] = text
+    return text
+
+
 def parse(
     articles: Iterable[Article],
     nlp: Language,
