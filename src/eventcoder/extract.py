@@ -43,6 +43,8 @@ from eventcoder.subtypes import Decision, settle
 from eventcoder.toponyms import find_toponyms
 from eventcoder.triggers import Trigger, TriggerFinder
 
+_TERRITORY = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
+
 #: Words that make a sentence without an event of its own count toward the previous event's dead.
 _DEATH_WORDS = re.compile(r"\b(kill|dead|death|died|fatalit|casualt|toll|bodies|lost their lives|perish)", re.IGNORECASE)
 
@@ -177,6 +179,10 @@ class EventExtractor:
         if prediction is not None and prediction.sub_event_type is None and prediction.probability > 0.8:
             realized = [(t, m) for t, m in realized if t.specific and t.weight >= 0.8]
         main = _fold(realized)
+        if any(t.sub_event_type in _TERRITORY for t, _ in main) and len(main) > 1:
+            # "Following clashes, regime forces took control of ...": ACLED codes the fight that
+            # ends in a change of control as that change, one event, not a clash beside it.
+            main = [(t, m) for t, m in main if t.sub_event_type != "Armed clash" or t.specific and t.weight >= 0.9]
         event_date = dates.resolve_event_date(sentence, article.published, trigger=main[0][0].span) if main else None
         on = event_date.value if event_date else article.published
         mentions = self.actors.find_mentions(sentence, country=country, on=on)
@@ -192,16 +198,19 @@ class EventExtractor:
             if sides is not None:
                 agent, assoc1, target, assoc2 = sides
             whole = frozenset(range(sentence.start, sentence.end))
+            victims = _victim_tokens(sentence)
             if agent is None:
-                # "their failed attacks": a pronoun; the sentence's other actor is the agent.
-                agent, _ = _pick(sentence.doc, mentions, whole - roles.target)
+                # "their failed attacks": a pronoun; the sentence's other actor is the agent,
+                # unless it is a victim ("six Islamic State fighters were killed").
+                agent, _ = _pick(sentence.doc, mentions, whole - roles.target - victims)
                 if agent is not None and target is not None and agent.name == target.name:
                     agent = None
-            if target is None and agent is not None:
+            if target is None:
                 # "2 soldiers were killed following attacks by Taliban militants": the side acted
-                # upon is named outside the trigger's own phrase; any other actor of the sentence.
-                others = [m for m in mentions if m.actor.name != agent.name]
-                if others:
+                # upon is named outside the trigger's own phrase; the victims, else any other actor.
+                others = [m for m in mentions if agent is None or m.actor.name != agent.name]
+                target, _ = _pick(sentence.doc, others, victims - roles.agent)
+                if target is None and agent is not None:
                     target, _ = _pick(sentence.doc, others, whole - roles.agent)
             target_words = {sentence.doc[i].lower_ for i in roles.target} | {
                 sentence.doc[i].lemma_.lower() for i in roles.target
@@ -227,10 +236,26 @@ class EventExtractor:
                         (sentence,) if index == 0 and not out else (),
                         role_reasons,
                         prediction,
-                        anaphoric=agent is None and target is None and not _placed_in(location, sentence),
+                        anaphoric=agent is None and not _placed_in(location, sentence),
                     )
                 )
         return out
+
+
+#: Verbs whose passive subject or object is the victim ("six fighters were killed").
+_HARM_VERBS = frozenset({"kill", "wound", "injure", "die", "shoot", "execute", "behead", "abduct", "kidnap", "target"})
+
+
+def _victim_tokens(sentence: Span) -> frozenset[int]:
+    """Tokens naming the people harmed: passive subjects and objects of verbs of harm."""
+    found: set[int] = set()
+    for token in sentence:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in _HARM_VERBS:
+            continue
+        for child in token.children:
+            if child.dep_ in ("nsubjpass", "dobj", "obj"):
+                found |= {t.i for t in child.subtree}
+    return frozenset(found)
 
 
 def _placed_in(location: Location | None, sentence: Span) -> bool:
@@ -254,7 +279,7 @@ def _fold_anaphora(
     anchor_type = taxonomy.event_type_of(anchor.sub_event_type)
     kept: list[Candidate] = []
     for candidate in current:
-        if candidate.anaphoric and taxonomy.event_type_of(candidate.sub_event_type) == anchor_type:
+        if candidate.anaphoric and _continues(anchor_type, candidate):
             deaths = anchor.death_sentences
             if sentence not in deaths and candidate.death_sentences:
                 deaths = (*deaths, sentence)
@@ -269,6 +294,21 @@ def _fold_anaphora(
             kept.append(candidate)
     candidates[last_first] = anchor
     return kept
+
+
+def _continues(anchor_type: str, candidate: Candidate) -> bool:
+    """Whether an actor-less, place-less mention can be part of the event before it.
+
+    The same event type ("the clashes"), a bare killing ("six fighters were killed", "One
+    fighter was killed in the attack": the toll of what came before), or remote violence after
+    a battle (ACLED merges shelling and air strikes during a battle into the battle).
+    """
+    kind = taxonomy.event_type_of(candidate.sub_event_type)
+    if kind == anchor_type:
+        return True
+    if candidate.trigger.head.lemma_.lower() in ("kill", "die", "shoot", "wound") and not candidate.trigger.specific:
+        return True
+    return anchor_type == "Battles" and kind == "Explosions/Remote violence"
 
 
 def _fold(realized: list[tuple[Trigger, Modality]]) -> list[tuple[Trigger, Modality]]:

@@ -37,7 +37,7 @@ REPORT_VERBS = frozenset(
 )
 PLAN_VERBS = frozenset(
     "plan intend aim want seek decide prepare threaten vow order command insist demand call "
-    "urge offer propose try attempt hope expect resolve pledge promise mull consider "
+    "urge offer propose hope expect resolve pledge promise mull consider "
     "request ask agree refuse reject".split()
 )
 HYPOTHETICAL_NOUNS = frozenset(

@@ -27,7 +27,7 @@ TARGET_PREPS = frozenset({"on", "against", "at", "over", "with", "targeting", "u
 #: Prepositions that introduce the side that acts.
 AGENT_PREPS = frozenset({"by"})
 #: Verbs/nouns through which support is named: "backed up by artillery fire and helicopters".
-SUPPORT_MARKERS = frozenset("back support cover assist aid".split())
+SUPPORT_MARKERS = frozenset("back support cover assist aid accompany".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +214,8 @@ def is_support_phrase(trigger: Span) -> bool:
             carrier = parent.head
             if carrier.lemma_.lower() in SUPPORT_MARKERS:
                 return True
+        if node.dep_ == "pobj" and parent.lower_ == "amid":
+            return True  # "captured the farms amid regime airstrikes": the setting, not an event
         if node.dep_ == "conj":
             node = parent
             continue
