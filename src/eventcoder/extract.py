@@ -210,7 +210,8 @@ class EventExtractor:
                 # upon is named outside the trigger's own phrase; the victims, else any other actor.
                 others = [m for m in mentions if agent is None or m.actor.name != agent.name]
                 target, _ = _pick(sentence.doc, others, victims - roles.agent)
-                if target is None and agent is not None:
+                if target is None and agent is not None and trigger.sub_event_type != "Agreement":
+                    # (An agreement's other party is its counterpart, not whoever else is named.)
                     target, _ = _pick(sentence.doc, others, whole - roles.agent)
             target_words = {sentence.doc[i].lower_ for i in roles.target} | {
                 sentence.doc[i].lemma_.lower() for i in roles.target
