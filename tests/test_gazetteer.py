@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from eventcoder.errors import GazetteerError
-from eventcoder.gazetteer import Gazetteer, haversine_km, install_gazetteer
+from eventcoder.gazetteer import PARENT_PLACED, Gazetteer, haversine_km, install_gazetteer
 
 #: Khan ash Shih, as the issue gives it.
 KHAN_AL_SHIH = (33.375, 36.113)
@@ -355,3 +355,39 @@ def test_gazetteer_per_country_dump_adds_villages_but_countries_stay_countries(
         assert gazetteer.lookup("Khan al-Sheih")[0].place.geonameid == "990001"
         assert gazetteer.lookup("Syria")[0].place.feature_code == "PCLI"
         assert gazetteer.lookup("Jordan")[0].place.feature_code == "PCLI"
+
+
+def test_gazetteer_names_only_rows_are_placed_at_their_subdistrict(
+    tmp_path: Path, geonames_dir: Path
+) -> None:
+    """A list row with a sub-district P-code but no coordinates is found at that sub-district's
+    point, marked probable and saying so; one without a known sub-district stays out."""
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    (folder / "subdistricts.csv").write_text(
+        "pcode,name,lat,lon,admin1\nSY030101,Kisweh,33.36,36.24,Rural Damascus\n",
+        encoding="utf-8",
+    )
+    (folder / "communities.csv").write_text(
+        "location_pcode,location_name,adm1_name,adm3_pcode\n"
+        "C2279,Zakyeh,Rural Damascus,SY030101\n"
+        "C9999,Nowhereville,Rural Damascus,SY999999\n",
+        encoding="utf-8",
+    )
+    info = install_gazetteer(
+        tmp_path / "g.sqlite", geonames=str(geonames_dir), places=[str(folder)], country_filter=["SY"]
+    )
+    assert any("placed at their sub-district" in source for source in info.sources)
+    with Gazetteer.open(tmp_path / "g.sqlite") as gazetteer:
+        found = gazetteer.lookup("Zakyeh", countries=["SY"], fuzzy=False)
+        assert found and found[0].prior < 1.0 and PARENT_PLACED in found[0].place.source
+        assert haversine_km(found[0].place.latitude, found[0].place.longitude, 33.36, 36.24) < 0.1
+        assert gazetteer.lookup("Nowhereville", fuzzy=False) == []
+
+
+def test_gazetteer_real_neighbourhoods_are_found_in_their_city(gazetteer: Gazetteer) -> None:
+    """The IOM list's Damascus neighbourhood "Qaboun (ne)" has no coordinates; it is found in
+    Damascus (about 5 km from the real Qaboun), not at Gabon or a Kebon in Java."""
+    found = gazetteer.lookup("Qaboun", countries=["SY"], fuzzy=False)
+    assert found and found[0].place.admin1 == "Damascus"
+    assert haversine_km(found[0].place.latitude, found[0].place.longitude, 33.55, 36.34) < 15

@@ -216,3 +216,121 @@ def test_geocode_geoparse_rows_have_every_field(
     )
     jordan = [row for row in rows if row["text"] == "Jordan"]
     assert jordan and jordan[0]["feature_code"] == "PCLI" and jordan[0]["country"] == "Jordan"
+
+
+# --------------------------------------------------------------------------------------------
+# Regressions found by bench/geocode.py on the ACLED Syria notes (real sentences)
+
+
+def _first_location(nlp, gazetteer: Gazetteer, text: str, sentence: int = 0) -> Location:  # type: ignore[no-untyped-def]
+    """The location of the event of one sentence, triggered by its first verb."""
+    doc = nlp(text)
+    toponyms = find_toponyms(doc, gazetteer)
+    span = list(doc.sents)[sentence]
+    verb = next(t for t in span if t.pos_ == "VERB")
+    location = locate_event(span, doc[verb.i : verb.i + 1], toponyms, gazetteer)
+    assert location is not None
+    return location
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "near"),
+    [
+        (
+            (
+                "Turkish and JSH Olive Branch forces took control over Marsawa village in "
+                "northern Afrin, Aleppo, likely following clashes with YPG fighters."
+            ),
+            "Marsawa",
+            (36.763, 36.954),
+        ),
+        ("Regime forces captured Hasraya in Hama after clashes with rebels.", "Hasraya", None),
+    ],
+)
+def test_geocode_village_beats_the_city_or_region_containing_it(  # type: ignore[no-untyped-def]
+    nlp, gazetteer: Gazetteer, text: str, name: str, near: tuple[float, float] | None
+) -> None:
+    """ "X village in northern Afrin, Aleppo", "Hasraya in Hama": the village is the place,
+    the city or governorate only confirms it."""
+    location = _first_location(nlp, gazetteer, text)
+    assert location.place is not None and location.place.feature_code not in ("PPLA", "ADM1")
+    assert location.name == name or (location.span is not None and location.span.text == name)
+    if near is not None:
+        assert haversine_km(location.place.latitude, location.place.longitude, *near) < 10
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            (
+                "QSD forces retreated from Kafrnaya, likely following clashes, allowing for the "
+                "capture of the town by Turkish forces."
+            ),
+            "Kafrnaya",
+        ),
+        (
+            (
+                "A member of the Military Council in Khan Shaykun was shot and killed by an "
+                "unidentified armed actor."
+            ),
+            "Khan Shaykun",
+        ),
+        ("Clashes broke out with the regime in Kafruma on Monday.", "Kafruma"),
+    ],
+)
+def test_geocode_town_given_up_or_seat_of_a_local_actor_is_the_place(  # type: ignore[no-untyped-def]
+    nlp, gazetteer: Gazetteer, text: str, name: str
+) -> None:
+    """ "retreated from X", "the Military Council in X", "the regime in X": X is where it
+    happened (only a capital or a country is a mere seat of government)."""
+    location = _first_location(nlp, gazetteer, text)
+    assert location.place is not None and location.span is not None
+    assert location.span.text == name and location.geo_precision == 1, location.reason
+
+
+def test_geocode_lede_without_a_place_takes_the_place_named_next(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """A first sentence without a place takes the next sentence's place, at precision 2."""
+    location = _first_location(
+        nlp,
+        gazetteer,
+        "Unidentified gunmen killed two fighters on Monday. The attack took place in Sarmin, east "
+        "of Idlib.",
+    )
+    assert location.place is not None and location.place.admin1 == "Idleb"
+    assert location.span is not None and location.span.text == "Sarmin"
+    assert location.geo_precision == 2 and "names next" in location.reason
+
+
+def test_geocode_region_sentence_goes_on_about_the_village(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """ "Clashes continued in the eastern countryside of Hama" after a village of Hama was named
+    is about that village's area (precision 2), not Hama city."""
+    location = _first_location(
+        nlp,
+        gazetteer,
+        "Air raids targeted the village of Akash near Oqeirbat in the eastern countryside of Hama. "
+        "Clashes continued in the eastern countryside of Hama.",
+        sentence=1,
+    )
+    assert location.place is not None and location.place.feature_code not in ("PPLA", "ADM1")
+    assert location.geo_precision == 2 and location.place.admin1 == "Hama"
+
+
+def test_geocode_backer_country_and_foreign_street_names_are_not_event_places(  # type: ignore[no-untyped-def]
+    nlp, gazetteer: Gazetteer
+) -> None:
+    """ "supported by Turkey", "Port Said street in Deir-ez-Zor city": the event stays in Syria."""
+    backed = _first_location(
+        nlp,
+        gazetteer,
+        "Clashes took place between QSD against the rebel factions supported by Turkey in Samaan "
+        "Castle area in the western countryside of Aleppo.",
+    )
+    street = _first_location(
+        nlp,
+        gazetteer,
+        "The Syrian army clashed with the Islamic State in Port Said street in Deir-ez-Zor city.",
+    )
+    for location in (backed, street):
+        assert location.place is not None and location.place.country_code == "SY", location
+    assert street.place is not None and street.place.admin1 == "Deir-ez-Zor"

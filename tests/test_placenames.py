@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventcoder.placenames import block_key, loose_key, name_key, similarity
+from eventcoder.placenames import block_key, is_generic, loose_key, name_key, similarity
 
 KHAN_AL_SHIH = (
     "Khan al-Sheih",
@@ -107,3 +107,24 @@ def test_placenames_fuzzy_similarity_ranks_variants_above_strangers() -> None:
     stranger = similarity(name_key("Moqilibiyeh"), name_key("Darayya"))
     assert variant > 0.8 > stranger
     assert block_key("Moqilibiyeh") == block_key("Al Muqayliybah")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("Erbeen", "Arbin"), ("Jisreen", "Jisrin"), ("Tishreen", "Tishrin")],
+)
+def test_placenames_english_double_e_is_a_long_i(one: str, other: str) -> None:
+    """English writers spell a long i "ee" (Erbeen is Arbin): the two share one key."""
+    assert name_key(one) == name_key(other)
+
+
+@pytest.mark.parametrize("word", ["Hay", "Ein", "Khan", "al-Marj", "Deir", "Tall", "Hosh"])
+def test_placenames_generic_words_alone_are_no_names(word: str) -> None:
+    """ "Hay" (of "Hay Zin"), "Ein", "al-Marj" begin place names but name nothing alone."""
+    assert is_generic(word)
+
+
+@pytest.mark.parametrize("name", ["Hama", "Dar'a", "Idlib", "Khan Shaykhun", "Tal Abyad"])
+def test_placenames_real_names_are_not_generic(name: str) -> None:
+    """Names of places, one word or several, are never taken for generic words."""
+    assert not is_generic(name)

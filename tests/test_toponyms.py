@@ -180,3 +180,99 @@ def test_toponyms_given_countries_restrict_the_answer(nlp, gazetteer: Gazetteer)
     doc = nlp("Clashes were reported in At Tayyibah on Friday.")
     found = find_toponyms(doc, gazetteer, countries=("JO",))
     assert found and found[0].place is not None and found[0].place.country_code == "JO"
+
+
+# --------------------------------------------------------------------------------------------
+# Regressions found by bench/geocode.py on the ACLED Syria notes (real sentences)
+
+
+def _places(toponyms: Sequence[Toponym]) -> dict[str, Toponym]:
+    return {t.text: t for t in toponyms}
+
+
+def test_toponyms_months_acronyms_and_actor_names_are_not_places(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """ "March" of a date, "AAS" and the "Sham" of "Suquor al Sham" are no toponyms."""
+    found = _places(
+        find_toponyms(
+            nlp(
+                "On 21 March 2020, clashes broke out between the AAS and HTS in Kafr Nabl. "
+                "Hayat Tahrir al Sham fighters kidnapped a Suquor al Sham leader in Hazano in Idleb."
+            ),
+            gazetteer,
+        )
+    )
+    assert not {"March", "AAS", "HTS", "Sham", "Hayat"} & set(found)
+    assert found["Kafr Nabl"].place is not None and found["Kafr Nabl"].place.admin1 == "Idleb"
+    assert found["Hazano"].place is not None and found["Hazano"].place.admin1 == "Idleb"
+
+
+def test_toponyms_quarters_of_a_named_city_are_never_namesakes_elsewhere(  # type: ignore[no-untyped-def]
+    nlp, gazetteer: Gazetteer
+) -> None:
+    """Every quarter of "X, Y and Z neighbourhoods in Deir-ez-Zor city" is in that city or
+    unresolved (the city then places it), never a namesake village elsewhere in Syria."""
+    text = (
+        "The Syrian army supported by its loyal gunmen clashed with the Islamic State in Hamidiya, "
+        "Al-Rashidia, Jbeileh, and Al-Huwaiqa neighbourhoods in Deir-ez-Zor city."
+    )
+    found = _places(find_toponyms(nlp(text), gazetteer))
+    city = found["Deir-ez-Zor"].place
+    assert city is not None and city.admin1 == "Deir-ez-Zor"
+    for name in ("Hamidiya", "Al-Rashidia", "Jbeileh", "Al-Huwaiqa"):
+        place = found[name].place
+        assert place is None or haversine_km(
+            place.latitude, place.longitude, city.latitude, city.longitude
+        ) < 30, (name, found[name].reason)
+
+
+def test_toponyms_country_qualifying_an_actor_is_not_a_place(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """ "US special forces" names who fights: no "US" toponym, and the quarter stays in Raqqa."""
+    text = (
+        "Clashes took place between IS and QSD and the US special forces in the Al-Batani "
+        "neighbourhood east of Al-Raqqah city."
+    )
+    found = _places(find_toponyms(nlp(text), gazetteer))
+    assert "US" not in found
+    raqqa = found["Al-Raqqah"].place
+    assert raqqa is not None and raqqa.admin1 == "Ar-Raqqa"
+    batani = found["Al-Batani"].place
+    assert batani is None or batani.country_code == "SY"
+
+
+def test_toponyms_unknown_name_after_in_is_recognised(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """ "in Erbeen", which spaCy reads as a date, is found and matched to Arbin (ee = i)."""
+    found = _places(
+        find_toponyms(
+            nlp("Clashes continue between Jaish Al Islam against HTS and Alrahman Corps in Erbeen."),
+            gazetteer,
+        )
+    )
+    place = found["Erbeen"].place
+    assert place is not None and place.admin1 == "Rural Damascus", found["Erbeen"].reason
+    assert haversine_km(place.latitude, place.longitude, 33.539, 36.365) < 10
+
+
+def test_toponyms_the_capital_is_the_focus_country_capital(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """In a Syrian report, "the capital" is Damascus, and Jobar named with it is not the Jober
+    of Homs 130 km away."""
+    text = (
+        "Amid shelling, clashes took place in Jobar neighbourhood at the eastern outskirts of the "
+        "capital."
+    )
+    found = _places(find_toponyms(nlp(text), gazetteer))
+    capital = found["the capital"].place
+    assert capital is not None and capital.feature_code == "PPLC" and capital.country_code == "SY"
+    jobar = found["Jobar"].place
+    assert jobar is None or jobar.admin1 in ("Damascus", "Rural Damascus")
+
+
+def test_toponyms_a_country_named_as_backer_stays_the_country(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """ "factions supported by Turkey in Samaan Castle area ... of Aleppo": Turkey is still the
+    country (a country is contained by nothing the text names)."""
+    text = (
+        "Clashes took place between QSD against the rebel factions supported by Turkey in Samaan "
+        "Castle area in the western countryside of Aleppo."
+    )
+    found = _places(find_toponyms(nlp(text), gazetteer))
+    turkey = found["Turkey"].place
+    assert turkey is not None and turkey.feature_code == "PCLI" and turkey.country_code == "TR"

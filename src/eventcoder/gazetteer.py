@@ -75,6 +75,11 @@ MAIN_DUMPS: tuple[str, ...] = (
 #: Default download when no folder is given: the smallest dump with every village seat.
 DEFAULT_DUMP = "cities500"
 
+#: Source note and prior of a names-only list row placed at its sub-district's point.
+PARENT_PLACED = "placed at its sub-district"
+PARENT_PRIOR = 0.45
+_PARENTHESIS_NOTE = re.compile(r"\s*\((?:ne|nh|camp)\)\s*$", re.IGNORECASE)
+
 #: Score of a loose-tier match (same consonant skeleton), before the key similarity is added.
 LOOSE_BASE = 0.85
 
@@ -446,6 +451,8 @@ class _Builder:
         self.codes: dict[str, int] = {}  # P-code (or GeoNames id) -> places.id, for merging lists
         self.used_ids: set[str] = set()
         self.pending_names: dict[str, list[str]] = defaultdict(list)
+        # Names-only rows that name their sub-district: placed there if nothing better comes.
+        self.pending_records: dict[str, tuple[PlaceRecord, str]] = {}
         self.region_population: dict[tuple[str, ...], int] = defaultdict(int)
         self.next_id = 0
 
@@ -729,12 +736,15 @@ class _Builder:
             if record.latitude is None or record.longitude is None:
                 if code:
                     self.pending_names[code].extend(names)
+                    if record.parent_code and code not in self.pending_records:
+                        self.pending_records[code] = (record, path.name)
                 continue
             place_id = self._insert_record(slug, index, record, names, path.name)
             if code:
                 self.codes[code] = place_id
                 if code in self.pending_names:
                     self._add_names(place_id, self.pending_names.pop(code))
+                self.pending_records.pop(code, None)
         self.sources.append(
             f"{path.name}: {report.kept} rows with coordinates ({report.probable} probable), "
             f"{merged} merged into existing entries, {report.no_coordinates} without coordinates, "
@@ -742,6 +752,58 @@ class _Builder:
         )
         if report.no_coordinates:
             log.info("%s: %d rows without coordinates", path, report.no_coordinates)
+
+    def place_by_parent(self) -> None:
+        """Place the names-only rows of the lists at their sub-district's point, approximately.
+
+        The IOM list names every community and neighbourhood with its sub-district but gives
+        coordinates for a third of them; such a row is better found at its sub-district (a few
+        km off) than not at all. The entry is marked probable (``PARENT_PRIOR``) and its source
+        says where it was put (``PARENT_PLACED``), so the event step reports precision 2.
+        """
+        placed = 0
+        for code, (record, source) in sorted(self.pending_records.items()):
+            if code not in self.pending_names:
+                continue
+            parent = self.codes.get(record.parent_code)
+            if parent is None:
+                continue
+            row = self.db.execute(
+                "SELECT latitude, longitude, country_code, admin1, admin2 FROM places WHERE id = ?",
+                (parent,),
+            ).fetchone()
+            names = self.pending_names.pop(code)
+            geonameid = f"{source.split('_')[0].split('.')[0].lower()}:{code}"
+            if geonameid in self.used_ids:
+                continue
+            self.used_ids.add(geonameid)
+            neighbourhood = "(ne)" in record.name
+            place_id = self._insert_place(
+                (
+                    geonameid,
+                    _PARENTHESIS_NOTE.sub("", record.name).strip() or record.name,
+                    row[0],
+                    row[1],
+                    record.country_code or row[2],
+                    "",
+                    "",
+                    record.admin1 or row[3],
+                    record.admin2 or row[4],
+                    "P",
+                    "PPLX" if neighbourhood else record.feature_code or "PPL",
+                    record.population,
+                    f"{source} ({PARENT_PLACED})",
+                    PARENT_PRIOR,
+                    _importance("PPL", record.population, PARENT_PRIOR),
+                ),
+                names,
+            )
+            self.codes[code] = place_id
+            placed += 1
+        if placed:
+            self.sources.append(
+                f"{placed} names-only list rows placed at their sub-district's point (probable)"
+            )
 
     def _geonames_row(self, geonameid: str) -> int | None:
         row = self.db.execute("SELECT id FROM places WHERE geonameid = ?", (geonameid,)).fetchone()
@@ -1042,6 +1104,7 @@ def install_gazetteer(
         builder.add_regions(filter_set)
         for path, in_folder in place_files:
             builder.read_places(path, in_folder=in_folder)
+        builder.place_by_parent()
         if builder.pending_names:
             log.info(
                 "%d names-only rows matched no place with coordinates", len(builder.pending_names)

@@ -27,11 +27,11 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from eventcoder.gazetteer import Gazetteer, haversine_km
+from eventcoder.gazetteer import PARENT_PLACED, Gazetteer, haversine_km
 from eventcoder.models import Location, Place, Toponym
 from eventcoder.models import Span as TextSpan
 from eventcoder.placenames import index_keys
-from eventcoder.toponyms import stated_containers
+from eventcoder.toponyms import qualifies_actor, stated_containers
 
 #: Roles that exclude a toponym from being the event's place.
 EXCLUDED_ROLES = frozenset(
@@ -41,10 +41,18 @@ EXCLUDED_ROLES = frozenset(
 _MOVE = (
     r"(?:relocat\w*|transfer\w*|transition\w*|evacuat\w*|mov(?:e|ed|es|ing)|fle(?:e|d|es|eing)|head(?:ed|ing|s)?|sent|"
     r"send\w*|deport\w*|displac\w*|transport\w*|bus(?:ed|es|sed)?|withdr\w*|retreat\w*|return\w*|escap\w*|"
-    r"dispatch\w*|go|went|gone|travel\w*|march\w*|expel\w*|exile\w*|redeploy\w*)"
+    r"dispatch\w*|go|went|gone|travel\w*|march(?:ed|es|ing)|expel\w*|exile\w*|redeploy\w*|cross\w*|"
+    r"smuggl\w*)"
+)
+#: Words between "to" and a destination ("to the town of", "to northern"), never a verb: in
+#: "managed to control X", X is no destination.
+_PLACE_WORDS = (
+    r"(?:(?:(?:north|south|east|west)(?:ern)?|rural|central|greater|upper|lower)\s+|"
+    r"(?:town|village|city|province|governorate|areas?|outskirts|countryside|region|"
+    r"district)\s+(?:of\s+(?:the\s+)?)?)?"
 )
 _DESTINATION = re.compile(
-    rf"\b{_MOVE}\b[^.;:!?]{{0,90}}?\b(?:to|towards?|into)\s+(?:the\s+)?(?:\w+\s+)?$"
+    rf"\b{_MOVE}\b[^.;:!?]{{0,90}}?\b(?:to|towards?|into)\s+(?:the\s+)?{_PLACE_WORDS}$"
     r"|\b(?:relocat\w*|transfer\w*|transition\w*|evacuat\w*|deport\w*)\b"
     r"(?:(?!\b(?:leav\w*|left|positions?|from|stay\w*|remain\w*)\b)[^.;:!?]){0,90}?\bin\s+(?:the\s+)?"
     r"(?:provinces?|governorates?|regions?|areas?|towns?|city|cities)\s+of\s+(?:the\s+)?$"
@@ -86,10 +94,32 @@ _NEAR_AFTER = re.compile(
 )
 _BASE = re.compile(
     r"\b(?:room|headquarters|hq|command|center|centre|office|embassy|government|ministry|council|leadership|"
-    r"leaders|officials|representatives?|delegat\w*|envoys?|authorities|regime|based|headquartered|stationed|"
-    r"deployed|hosted|located|operating)\s+(?:in|of|at|from)\s+(?:the\s+)?$",
+    r"leaders|officials|representatives?|delegat\w*|envoys?|authorities|regime)\s+(?:in|of|at|from)\s+"
+    r"(?:the\s+)?$",
     re.IGNORECASE,
 )
+#: "groups deployed in Idlib", "fighters operating in Sarmin": where an actor is, which is the
+#: event's place only when the text names no other.
+_STATIONED = re.compile(
+    r"\b(?:based|headquartered|stationed|deployed|hosted|located|operating|positioned|present)\s+"
+    r"(?:in|at)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: Verbs of giving ground: "withdrew from X" happens at X, unlike "fled from X".
+_GIVEN_UP = re.compile(
+    r"\b(?:withdr\w*|retreat\w*|expel\w*|oust\w*|evict\w*|flush\w*|clear\w*|pull\w*\s+out|"
+    r"driv\w*\s+(?:\w+\s+){0,4}?out|push\w*\s+(?:\w+\s+){0,4}?(?:back|out))\b[^.;:]{0,50}$",
+    re.IGNORECASE,
+)
+#: "factions supported by Turkey": a country or city named as a backer.
+_SUPPORTER = re.compile(
+    r"\b(?:supported|backed|aided|armed|funded|helped|assisted|sponsored|equipped|trained)\s+by\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: Seats of governments: "the regime in Damascus" names who acts, not where.
+_SEATS = frozenset({"PCLI", "PPLC", "ADM1"})
+
 _QUALIFIERS = (
     r"(?:northern|southern|eastern|western|northeastern|northwestern|southeastern|southwestern|central|"
     r"north|south|east|west|rural|suburban|greater|upper|lower)"
@@ -117,7 +147,12 @@ class _Role:
 
 
 def _role(
-    toponym: Toponym, sentence_start: int, sentence_end: int, text: str, doc: Doc | None
+    toponym: Toponym,
+    sentence_start: int,
+    sentence_end: int,
+    text: str,
+    doc: Doc | None,
+    country: str = "",
 ) -> _Role:
     before = text[sentence_start : toponym.start]
     after = text[toponym.end : sentence_end]
@@ -138,11 +173,27 @@ def _role(
     if _DESTINATION.search(before[-120:]):
         return _Role("destination", 3, "a destination")
     if _ORIGIN.search(before[-40:]):
+        if _GIVEN_UP.search(before[-70:]):
+            # "QSD forces retreated from Kafrnaya": the place changes hands there.
+            return _Role("event", 1, "the place given up")
         return _Role("origin", 3, "an origin")
     if _PLAIN_DESTINATION.search(before[-20:]) and re.search(_MOVE, before[-80:], re.IGNORECASE):
         return _Role("destination", 3, "a destination")
+    if qualifies_actor(after[:40]):
+        return _Role("base", 3, "a qualifier of an actor")
+    if _SUPPORTER.search(before[-40:]):
+        return _Role("base", 3, "a supporter of a side, not a place of action")
     if _BASE.search(before[-40:]):
+        place = toponym.place
+        if place is None or (
+            place.feature_code not in _SEATS and (not country or place.country_code == country)
+        ):
+            # "the Military Council in Khan Shaykun", "clashes with the regime in Kafruma": a
+            # local seat is where the event happens; "the government in Damascus" is not.
+            return _Role("event", 1, "named with an actor based there")
         return _Role("base", 3, "a home base or the seat of an actor")
+    if _STATIONED.search(before[-40:]):
+        return _Role("base", 3, "where an actor is stationed")
     if _NEAR_BEFORE.search(before[-60:]):
         return _Role("near", 2, "near it")
     if _NEAR_AFTER.match(after):
@@ -201,7 +252,7 @@ def _compute_roles(doc: Doc, start: int, end: int, toponyms: Sequence[Toponym]) 
     roles: dict[int, _Role] = {}
     last: tuple[Toponym, _Role] | None = None
     for toponym in sorted(toponyms, key=lambda t: t.start):
-        role = _role(toponym, start, end, _text(doc), doc)
+        role = _role(toponym, start, end, _text(doc), doc, _memo(doc).get("country", ""))
         if (
             last is not None
             and last[1].kind in EXCLUDED_ROLES
@@ -234,10 +285,28 @@ def _sentence_bounds(doc: Doc, toponym: Toponym) -> tuple[int, int]:
     return bounds[index]
 
 
+#: Towns that stand for their governorate when named as an area ("the countryside of Hama").
+_REGIONAL_SEATS = frozenset({"PPLA", "PPLC"})
+
+
 def _is_regional(toponym: Toponym, text: str) -> bool:
-    """A region, or a place named as an area ("Southwestern Damascus", "suburban Damascus")."""
-    if toponym.place is not None and toponym.place.feature_class == "A":
+    """A region, or a regional capital named as an area ("Southwestern Damascus", "eastern
+    Hama countryside"). A smaller town named so ("the eastern desert of Sokhneh", "northern
+    Afrin") is not a region: the event is near the town (see :func:`_around`)."""
+    place = toponym.place
+    if place is not None and place.feature_class == "A":
         return True
+    if (
+        place is not None
+        and place.feature_class == "P"
+        and place.feature_code not in _REGIONAL_SEATS
+    ):
+        return False
+    return _around(toponym, text)
+
+
+def _around(toponym: Toponym, text: str) -> bool:
+    """The text names the area around the place ("eastern X", "the countryside of X", "X desert")."""
     if _REGION_TEXT.match(toponym.text):
         return True
     before = text[max(0, toponym.start - 30) : toponym.start]
@@ -248,15 +317,17 @@ def _is_regional(toponym: Toponym, text: str) -> bool:
     )
 
 
-def _specificity(toponym: Toponym, text: str) -> float:
+def _specificity(toponym: Toponym, text: str, contained: bool) -> float:
+    """How precisely a toponym would place an event: a village beats a region; a name the
+    gazetteer lacks is worth little unless the text says what contains it."""
     place = toponym.place
-    if _is_regional(toponym, text) and (place is None or place.feature_code != "PCLI"):
-        return 0.6
     if place is None:
-        return 0.8
+        if _around(toponym, text):
+            return 0.5
+        return 0.75 if contained else 0.45
     if place.feature_code == "PCLI":
         return 0.25
-    if place.feature_code == "ADM1":
+    if _is_regional(toponym, text) or place.feature_code == "ADM1":
         return 0.6
     if place.feature_class == "A":
         return 0.75
@@ -304,6 +375,69 @@ def _seat_of_area(place: Place, gazetteer: Gazetteer) -> Place:
     return gazetteer.seat(area)
 
 
+#: A toponym's score (the resolver's confidence) from which its country counts as named.
+_CONFIDENT = 0.7
+
+
+def _confident_countries(doc: Doc, toponyms: Sequence[Toponym]) -> dict[str, int]:
+    """How many distinct places (countries aside) the article confidently names per country."""
+    key = ("confident", _spans(toponyms))
+    memo = _memo(doc)
+    if key not in memo:
+        places: dict[str, set[str]] = {}
+        for t in toponyms:
+            if t.place is not None and t.score >= _CONFIDENT and t.place.feature_code != "PCLI":
+                places.setdefault(t.place.country_code, set()).add(t.place.geonameid)
+        memo[key] = {code: len(ids) for code, ids in places.items()}
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _doubtful(
+    toponym: Toponym, country: str, support: dict[str, int], gazetteer: Gazetteer
+) -> bool:
+    """A place abroad that the article does not back up: not an event's place.
+
+    Abroad means in another country than the article's, or, with local place lists installed,
+    outside their countries ("Port Said street" in Deir-ez-Zor, a Syrian "Maamoun" read as a
+    Reddell, Louisiana). Backed up means resolved with confidence and either a major place
+    (a capital, a regional capital, a city of 100,000) or one of two places the article names
+    in that country ("Obe district, Herat").
+    """
+    place = toponym.place
+    if place is None or place.feature_code == "PCLI":
+        return False
+    home = gazetteer.home_countries()
+    abroad = bool(country and place.country_code != country) or bool(
+        home and place.country_code not in home
+    )
+    if not abroad:
+        return False
+    major = place.feature_code in ("PPLC", "PPLA", "ADM1") or place.population >= 100_000
+    backed = toponym.score >= _CONFIDENT and (major or support.get(place.country_code, 0) >= 2)
+    return not backed
+
+
+def _article_country(doc: Doc, toponyms: Sequence[Toponym]) -> str:
+    """The country most of the article's resolved places lie in ("" when none)."""
+    key = ("country", _spans(toponyms))
+    memo = _memo(doc)
+    if key not in memo:
+        counts: dict[str, float] = {}
+        for toponym in toponyms:
+            if (
+                toponym.place is not None
+                and toponym.place.country_code
+                and toponym.score >= _CONFIDENT
+            ):
+                # Places in a country say more than its name ("US warplanes" over Raqqa).
+                code = toponym.place.country_code
+                weight = 0.3 if toponym.place.feature_code == "PCLI" else 1.0
+                counts[code] = counts.get(code, 0.0) + weight * max(toponym.score, 0.1)
+        memo[key] = min(counts, key=lambda code: (-counts[code], code)) if counts else ""
+    memo["country"] = memo[key]
+    return memo[key]  # type: ignore[no-any-return]
+
+
 def locate_event(
     sentence: Span,
     trigger: Span | None,
@@ -314,6 +448,10 @@ def locate_event(
 ) -> Location | None:
     """Where the event of ``sentence`` (triggered by ``trigger``) happened.
 
+    The sentence's own places come first (the most specific usable one nearest the trigger);
+    when it names none, the article's place of action before it, then after it (a lede names
+    the place a sentence later), then a region the article names, all at precision 2 or 3.
+
     Args:
         sentence: the event's sentence (a span of the article's Doc).
         trigger: the words that report the event, or None.
@@ -323,60 +461,197 @@ def locate_event(
             most recent place of action earlier in the article is used as the fallback.
 
     Returns:
-        The location with its ACLED geo_precision and a reason, or None when neither the
-        sentence nor anything before it names a usable place.
+        The location with its ACLED geo_precision and a reason, or None when the article names
+        no usable place at all.
     """
     doc = sentence.doc
+    _article_country(doc, toponyms)
+    start, end = sentence.start_char, sentence.end_char
+    location, excluded = _choose_in_sentence(
+        doc, start, end, trigger, toponyms, gazetteer, chain=True, previous=previous
+    )
+    note = ("; " + "; ".join(excluded)) if excluded else ""
+    if location is not None and location.geo_precision == 3 and location.place is not None:
+        # "clashes in the eastern countryside of Hama" after "the village of Akash ... in Hama":
+        # the region goes on about the place of action already named in it.
+        action = previous or _previous_action(doc, start, toponyms, gazetteer)
+        region = location.place
+        if (
+            action is not None
+            and action.place is not None
+            and action.place.country_code == region.country_code
+            and action.place.admin1
+            and action.place.admin1 == region.admin1
+        ):
+            return Location(
+                action.name,
+                action.place,
+                max(2, action.geo_precision),
+                f"the sentence names only the region ({location.name}); using the article's "
+                f"place of action in it, {action.name}{note}",
+                action.span,
+            )
+    if location is not None:
+        return Location(
+            location.name,
+            location.place,
+            location.geo_precision,
+            location.reason + note,
+            location.span,
+        )
+    fallback = previous or _previous_action(doc, start, toponyms, gazetteer)
+    if fallback is not None:
+        return Location(
+            fallback.name,
+            fallback.place,
+            max(2, fallback.geo_precision),
+            f"the sentence names no place where it happened{note}; using the article's previous "
+            f"place of action, {fallback.name}",
+            fallback.span,
+        )
+    following = _next_action(doc, end, toponyms, gazetteer)
+    if following is not None:
+        return Location(
+            following.name,
+            following.place,
+            max(2, following.geo_precision),
+            f"the sentence names no place where it happened{note}; using the place of action "
+            f"the article names next, {following.name}",
+            following.span,
+        )
+    stationed = _stationed_place(doc, start, end, toponyms, gazetteer)
+    if stationed is not None:
+        return stationed
+    named_region = _article_region(doc, start, toponyms, gazetteer)
+    if named_region is not None:
+        return Location(
+            named_region.name,
+            named_region.place,
+            3,
+            f"the sentence names no place where it happened{note}; only the region the article "
+            f"names is known: {named_region.reason}",
+            named_region.span,
+        )
+    return None
+
+
+def _stationed_place(
+    doc: Doc, start: int, end: int, toponyms: Sequence[Toponym], gazetteer: Gazetteer
+) -> Location | None:
+    """Last resort when the article names no place of action: where the sentence's actors are
+    based, came from or went to ("fighters operating in Sarmin", "sent reinforcements to the
+    town of Sbeikhan and regained all territory"), precision 2."""
+    inside = [t for t in toponyms if t.start >= start and t.end <= end and t.place is not None]
+    roles = _sentence_roles(
+        doc, start, end, [t for t in toponyms if start <= t.start and t.end <= end]
+    )
+    country = _memo(doc).get("country", "")
+    for toponym in inside:
+        role = roles.get(toponym.start)
+        place = toponym.place
+        assert place is not None
+        if (
+            role is not None
+            and role.kind in ("base", "origin", "destination")
+            and place.feature_code not in _SEATS
+            and not _doubtful(toponym, country, _confident_countries(doc, toponyms), gazetteer)
+        ):
+            target = _seat_of_area(place, gazetteer) if _is_regional(toponym, _text(doc)) else place
+            return Location(
+                target.name,
+                target,
+                2 if target is place else 3,
+                f"the article names no place of action; '{toponym.text}' is {role.note}, the "
+                "only place the sentence gives",
+                _span(toponym),
+            )
+    return None
+
+
+def _choose_in_sentence(
+    doc: Doc,
+    start: int,
+    end: int,
+    trigger: Span | None,
+    toponyms: Sequence[Toponym],
+    gazetteer: Gazetteer,
+    *,
+    chain: bool,
+    previous: Location | None = None,
+) -> tuple[Location | None, list[str]]:
+    """The best usable place of one sentence, located, and the notes on the excluded ones.
+
+    With ``chain`` False (the article-level fallbacks), a name the gazetteer lacks is located
+    only by the text around it, never by another sentence's place.
+    """
     text = _text(doc)
-    inside = [t for t in toponyms if t.start >= sentence.start_char and t.end <= sentence.end_char]
+    inside = [t for t in toponyms if t.start >= start and t.end <= end]
+    if not inside:
+        return None, []
     containers = _containers_of(doc, toponyms)
     contained_by = {toponyms[i].start: toponyms[j] for i, j in containers.items()}
-    container_starts = {toponyms[j].start for j in containers.values()}
-    scored: list[tuple[float, Toponym, _Role]] = []
+    holders = {
+        toponyms[j].start
+        for i, j in containers.items()
+        if toponyms[i].start >= start and toponyms[i].end <= end
+    }
+    roles = _sentence_roles(doc, start, end, inside)
+    country = _memo(doc).get("country", "")
+    support = _confident_countries(doc, toponyms)
+    usable: list[tuple[Toponym, _Role]] = []
     excluded: list[str] = []
-    roles = _sentence_roles(doc, sentence.start_char, sentence.end_char, inside)
     for toponym in inside:
         role = roles[toponym.start]
-        if toponym.start in container_starts and any(
-            toponyms[i].start >= sentence.start_char
-            for i, j in containers.items()
-            if toponyms[j].start == toponym.start
-        ):
+        if toponym.start in holders:
             role = _Role("container", 3, "the area containing another named place")
         if role.kind in EXCLUDED_ROLES:
             if role.kind != "container":
                 excluded.append(f"'{toponym.text}' is {role.note}")
             continue
+        if _doubtful(toponym, country, support, gazetteer):
+            # A namesake abroad, resolved without conviction, in a report about another
+            # country ("Port Said bus station" in Damascus): not the event's place.
+            excluded.append(f"'{toponym.text}' is a doubtful place abroad")
+            continue
+        usable.append((toponym, role))
+    villages = [
+        t.place
+        for t, _ in usable
+        if t.place is not None
+        and t.place.feature_class == "P"
+        and t.place.feature_code not in _REGIONAL_SEATS
+        and not _is_regional(t, text)
+    ]
+    scored: list[tuple[float, int, Toponym, _Role]] = []
+    for toponym, role in usable:
         weight = {"event": 1.0, "near": 1.0, "road": 1.0, "metonym": 0.35, "base": 0.15}.get(
             role.kind, 0.5
         )
-        score = weight * _specificity(toponym, text) * _distance_to_trigger(doc, toponym, trigger)
-        scored.append((score, toponym, role))
-    scored.sort(key=lambda item: -item[0])
-    note = ("; " + "; ".join(excluded)) if excluded else ""
-    if scored:
-        _, toponym, role = scored[0]
-        location = _locate(toponym, role, toponyms, contained_by, gazetteer, doc, previous)
-        if location is not None:
-            return Location(
-                location.name,
-                location.place,
-                location.geo_precision,
-                location.reason + note,
-                location.span,
+        contained = _known_container(toponym, toponyms, contained_by) is not None
+        score = weight * _specificity(toponym, text, contained)
+        place = toponym.place
+        if (
+            place is not None
+            and (place.feature_code in _REGIONAL_SEATS or place.feature_class == "A")
+            and place.admin1
+            and any(
+                v.country_code == place.country_code and v.admin1 == place.admin1 for v in villages
             )
-    fallback = previous or _previous_action(doc, sentence.start_char, toponyms, gazetteer)
-    if fallback is None:
-        return None
-    return Location(
-        fallback.name,
-        fallback.place,
-        max(2, fallback.geo_precision),
-        f"the sentence names no place where it happened{note}; using the article's previous place "
-        "of action, "
-        f"{fallback.name}",
-        fallback.span,
-    )
+        ):
+            # "Hasraya in Hama", "Ali Bak village in northern Afrin, Aleppo": the city or region
+            # only confirms the village in it, which is the event's place.
+            score *= 0.35
+        if place is not None and country and place.country_code != country:
+            # A place abroad is named in a report about elsewhere mostly as context.
+            score *= 0.3
+        score *= _distance_to_trigger(doc, toponym, trigger)
+        scored.append((score, -toponym.start, toponym, role))
+    scored.sort(key=lambda item: (-item[0], -item[1]))
+    for _, _, toponym, role in scored:
+        location = _locate(toponym, role, toponyms, contained_by, gazetteer, doc, previous, chain)
+        if location is not None and (chain or location.place is not None):
+            return location, excluded
+    return None, excluded
 
 
 def _span(toponym: Toponym) -> TextSpan:
@@ -391,43 +666,47 @@ def _locate(
     gazetteer: Gazetteer,
     doc: Doc,
     previous: Location | None,
+    chain: bool = True,
 ) -> Location | None:
+    text = _text(doc)
     place = toponym.place
+
+    def earlier() -> Location | None:
+        if not chain:
+            return None
+        return previous or _previous_action(doc, toponym.start, toponyms, gazetteer)
+
     if place is not None:
-        regional = _is_regional(toponym, _text(doc))
+        regional = _is_regional(toponym, text)
         if place.feature_code == "PCLI":
-            earlier = previous or _previous_action(doc, toponym.start, toponyms, gazetteer)
+            action = earlier() or (
+                _next_action(doc, toponym.end, toponyms, gazetteer) if chain else None
+            )
             if (
-                earlier is not None
-                and earlier.place is not None
-                and earlier.place.country_code == place.country_code
+                action is not None
+                and action.place is not None
+                and action.place.country_code == place.country_code
             ):
                 return Location(
-                    earlier.name,
-                    earlier.place,
-                    max(2, earlier.geo_precision),
+                    action.name,
+                    action.place,
+                    max(2, action.geo_precision),
                     f"the sentence names only the country ('{toponym.text}'); using the article's "
-                    "place of action "
-                    f"in it, {earlier.name}",
-                    earlier.span,
+                    f"place of action in it, {action.name}",
+                    action.span,
                 )
         if regional:
-            after = _text(doc)[toponym.end : toponym.end + 20]
-            anaphora = _ANAPHORIC_TOWN.match(after)
+            anaphora = _ANAPHORIC_TOWN.match(text[toponym.end : toponym.end + 20])
             if anaphora:
-                earlier = previous or _previous_action(doc, toponym.start, toponyms, gazetteer)
-                if (
-                    earlier is not None
-                    and earlier.place is not None
-                    and _within(earlier.place, place)
-                ):
+                action = earlier()
+                if action is not None and action.place is not None and _within(action.place, place):
                     return Location(
-                        earlier.name,
-                        earlier.place,
-                        max(2, earlier.geo_precision),
+                        action.name,
+                        action.place,
+                        max(2, action.geo_precision),
                         f"'{toponym.text} {anaphora.group(0).strip()}' refers back to "
-                        f"{earlier.name}, the article's place of action in that region",
-                        earlier.span,
+                        f"{action.name}, the article's place of action in that region",
+                        action.span,
                     )
             area = place if place.feature_class == "A" else (gazetteer.region(place) or place)
             seat = gazetteer.seat(area)
@@ -440,38 +719,46 @@ def _locate(
                 _span(toponym),
             )
         precision = role.precision if role.kind in ("near", "road") else 1
+        note = role.note
+        if precision == 1 and place.feature_class == "P" and _around(toponym, text):
+            precision, note = 2, "the area around it"
+        if precision == 1 and PARENT_PLACED in place.source:
+            # The list knows the village only by its sub-district: its point is approximate.
+            precision, note = 2, "the gazetteer places it only by its sub-district"
         how = {
-            "near": f"near {place.name} ({role.note})",
+            "near": f"near {place.name} ({note})",
             "road": f"on the road from {place.name}",
             "metonym": f"{place.name}, though the sentence uses it as an actor",
             "base": f"{place.name}, though it reads as an actor's base",
-        }.get(role.kind, f"in {place.name}")
+        }.get(role.kind, f"near {place.name} ({note})" if precision == 2 else f"in {place.name}")
         return Location(
             place.name, place, precision, f"event {how}: {toponym.reason}", _span(toponym)
         )
     # The gazetteer lacks the name: keep it as written and borrow a containing place's coordinates.
     container = _known_container(toponym, toponyms, contained_by)
+    if container is not None and _doubtful(
+        container, _memo(doc).get("country", ""), _confident_countries(doc, toponyms), gazetteer
+    ):
+        container = None
     if container is not None and container.place is not None:
         holder = container.place
-        text = _text(doc)
-        earlier = previous or _previous_action(doc, toponym.start, toponyms, gazetteer)
+        action = earlier()
         if (
             holder.feature_class == "P"
             and not _is_regional(container, text)
-            and earlier is not None
-            and earlier.place is not None
+            and action is not None
+            and action.place is not None
             and haversine_km(
-                holder.latitude, holder.longitude, earlier.place.latitude, earlier.place.longitude
+                holder.latitude, holder.longitude, action.place.latitude, action.place.longitude
             )
             < 40
         ):
             return Location(
                 toponym.text,
-                earlier.place,
-                max(2, earlier.geo_precision),
+                action.place,
+                max(2, action.geo_precision),
                 f"'{toponym.text}' is not in the gazetteer; the text places it by {holder.name}, "
-                "next to the "
-                f"article's place of action, {earlier.name}, used here",
+                f"next to the article's place of action, {action.name}, used here",
                 _span(toponym),
             )
         precision = _container_precision(container, text)
@@ -485,7 +772,7 @@ def _locate(
             "which the text says contains it",
             _span(toponym),
         )
-    neighbour = _named_with(toponym, toponyms, doc)
+    neighbour = _named_with(toponym, toponyms, doc, gazetteer)
     if neighbour is not None and neighbour.place is not None:
         return Location(
             toponym.text,
@@ -495,14 +782,26 @@ def _locate(
             "with it in the text",
             _span(toponym),
         )
-    earlier = previous or _previous_action(doc, toponym.start, toponyms, gazetteer)
-    if earlier is not None and earlier.place is not None:
+    if not chain:
+        return None
+    action = earlier() or _next_action(doc, toponym.end, toponyms, gazetteer)
+    if action is not None and action.place is not None:
         return Location(
             toponym.text,
-            earlier.place,
-            max(2, earlier.geo_precision),
-            f"'{toponym.text}' is not in the gazetteer; placed at the article's previous place of "
-            f"action, {earlier.name}",
+            action.place,
+            max(2, action.geo_precision),
+            f"'{toponym.text}' is not in the gazetteer; placed at the article's place of "
+            f"action, {action.name}",
+            _span(toponym),
+        )
+    region = _article_region(doc, toponym.start, toponyms, gazetteer)
+    if region is not None:
+        return Location(
+            toponym.text,
+            region.place,
+            3,
+            f"'{toponym.text}' is not in the gazetteer; placed in the region the article "
+            f"names: {region.reason}",
             _span(toponym),
         )
     return Location(
@@ -548,7 +847,9 @@ def _known_container(
     return None
 
 
-def _named_with(toponym: Toponym, toponyms: Sequence[Toponym], doc: Doc) -> Toponym | None:
+def _named_with(
+    toponym: Toponym, toponyms: Sequence[Toponym], doc: Doc, gazetteer: Gazetteer
+) -> Toponym | None:
     """The resolved village named closest to this one (same sentence first, then the sentences of
     its other mentions), skipping destinations, objectives and other places of no action."""
 
@@ -556,10 +857,13 @@ def _named_with(toponym: Toponym, toponyms: Sequence[Toponym], doc: Doc) -> Topo
         start, end = _sentence_bounds(doc, anchor)
         same = [t for t in toponyms if start <= t.start and t.end <= end]
         roles = _sentence_roles(doc, start, end, same)
+        country = _memo(doc).get("country", "")
+        support = _confident_countries(doc, toponyms)
         near = [
             t
             for t in same
             if t.place is not None
+            and not _doubtful(t, country, support, gazetteer)
             and t.place.feature_class == "P"
             and not _is_regional(t, _text(doc))
             and roles[t.start].kind not in EXCLUDED_ROLES
@@ -582,56 +886,95 @@ def _named_with(toponym: Toponym, toponyms: Sequence[Toponym], doc: Doc) -> Topo
     return None
 
 
-def _previous_action(
-    doc: Doc, before: int, toponyms: Sequence[Toponym], gazetteer: Gazetteer
+def _sentence_list(doc: Doc) -> list[tuple[int, int]]:
+    memo = _memo(doc)
+    bounds: list[tuple[int, int]] | None = memo.get("sentences")
+    if bounds is None:
+        bounds = memo["sentences"] = [(s.start_char, s.end_char) for s in doc.sents]
+    return bounds
+
+
+def _role_of(doc: Doc, toponym: Toponym, toponyms: Sequence[Toponym]) -> _Role:
+    """The role of a toponym in its own sentence."""
+    start, end = _sentence_bounds(doc, toponym)
+    end = max(end, toponym.end)  # a name the sentence splitter cut in two
+    same = [t for t in toponyms if start <= t.start and t.end <= end]
+    return _sentence_roles(doc, start, end, same)[toponym.start]
+
+
+def _own_location(
+    doc: Doc, start: int, end: int, toponyms: Sequence[Toponym], gazetteer: Gazetteer
 ) -> Location | None:
-    """The latest place earlier in the article that can be a place of action (a village, not a
-    destination): a resolved village, or an unknown one the text places inside a known area."""
-    key = ("previous", before, id(gazetteer), _spans(toponyms))
+    """Where a sentence itself places its action, from its own words only (memoized)."""
+    key = ("own", start, end, id(gazetteer), _spans(toponyms))
     memo = _memo(doc)
     if key not in memo:
-        memo[key] = _find_previous_action(doc, before, toponyms, gazetteer)
+        memo[key] = _choose_in_sentence(doc, start, end, None, toponyms, gazetteer, chain=False)[0]
     return memo[key]  # type: ignore[no-any-return]
 
 
-def _find_previous_action(
+def _previous_action(
     doc: Doc, before: int, toponyms: Sequence[Toponym], gazetteer: Gazetteer
 ) -> Location | None:
-    contained_by = {
-        toponyms[i].start: toponyms[j] for i, j in _containers_of(doc, toponyms).items()
-    }
-    for toponym in sorted((t for t in toponyms if t.end <= before), key=lambda t: -t.start):
-        if _is_regional(toponym, _text(doc)):
+    """The place of action of the latest earlier sentence that names one: the place the event
+    step would choose there (a village, not a destination or the region containing it)."""
+    for start, end in reversed(_sentence_list(doc)):
+        if end > before:
             continue
-        if toponym.place is not None and toponym.place.feature_class != "P":
-            continue
-        start, end = _sentence_bounds(doc, toponym)
-        same = [t for t in toponyms if start <= t.start and t.end <= end]
-        role = _sentence_roles(doc, start, end, same)[toponym.start]
-        if role.kind in EXCLUDED_ROLES or role.kind in ("base", "metonym"):
-            continue
-        if toponym.place is not None:
-            return Location(
-                toponym.place.name,
-                toponym.place,
-                role.precision if role.kind != "event" else 1,
-                toponym.reason,
-                _span(toponym),
-            )
-        container = _known_container(toponym, toponyms, contained_by)
-        if container is not None and container.place is not None:
-            holder = container.place
-            text = _text(doc)
-            precision = _container_precision(container, text)
-            target = gazetteer.seat(holder) if precision == 2 else _seat_of_area(holder, gazetteer)
-            return Location(
-                toponym.text,
-                target,
-                precision,
-                f"'{toponym.text}' (not in the gazetteer) lies in {_display_name(holder)}",
-                _span(toponym),
-            )
+        location = _own_location(doc, start, end, toponyms, gazetteer)
+        if location is not None and location.place is not None and location.geo_precision < 3:
+            return location
     return None
+
+
+def _next_action(
+    doc: Doc, after: int, toponyms: Sequence[Toponym], gazetteer: Gazetteer
+) -> Location | None:
+    """The place of action of the first later sentence that names one ("Gunmen killed two
+    fighters. The attack took place in X.")."""
+    for start, end in _sentence_list(doc):
+        if start < after:
+            continue
+        location = _own_location(doc, start, end, toponyms, gazetteer)
+        if location is not None and location.place is not None and location.geo_precision < 3:
+            return location
+    return None
+
+
+def _article_region(
+    doc: Doc, position: int, toponyms: Sequence[Toponym], gazetteer: Gazetteer
+) -> Location | None:
+    """The region the article names nearest to ``position`` (a governorate, a regional capital
+    named as an area, or one that contains another name), placed at its capital."""
+    text = _text(doc)
+    country = _memo(doc).get("country", "")
+    regions = [
+        t
+        for t in toponyms
+        if t.place is not None
+        and t.place.feature_code != "PCLI"
+        and (not country or t.place.country_code == country)
+        and (_is_regional(t, text) or t.place.feature_code in _REGIONAL_SEATS)
+        and _role_of(doc, t, toponyms).kind not in EXCLUDED_ROLES
+        and not _doubtful(t, country, _confident_countries(doc, toponyms), gazetteer)
+    ]
+    if not regions:
+        return None
+    nearest = min(regions, key=lambda t: (abs(t.start - position), t.start))
+    assert nearest.place is not None
+    area = (
+        nearest.place
+        if nearest.place.feature_class == "A"
+        else (gazetteer.region(nearest.place) or nearest.place)
+    )
+    seat = gazetteer.seat(area)
+    return Location(
+        seat.name,
+        seat,
+        3,
+        f"'{nearest.text}' -> {_display_name(area)}, placed at its capital, {seat.name}",
+        _span(nearest),
+    )
 
 
 def geoparse(

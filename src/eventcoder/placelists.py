@@ -145,6 +145,15 @@ COUNTRY_COLUMNS: tuple[str, ...] = (
     "adm0_pcode",
     "country",
 )
+#: The P-code of the area a row lies in (its sub-district): a row without coordinates can
+#: still be placed there, approximately.
+PARENT_COLUMNS: tuple[str, ...] = (
+    "adm3_pcode",
+    "admin3_pcode",
+    "subdistrict_pcode",
+    "parent_pcode",
+    "parent_code",
+)
 POPULATION_COLUMNS: tuple[str, ...] = ("population", "pop", "total_population", "population.value")
 FEATURE_COLUMNS: tuple[str, ...] = (
     "feature_code",
@@ -226,6 +235,7 @@ class PlaceRecord:
     feature_code: str = "PPL"
     population: int = 0
     probable: bool = False
+    parent_code: str = ""
 
 
 @dataclass(slots=True)
@@ -369,6 +379,7 @@ def _detect(keys: Any, path: Path) -> tuple[dict[str, str], list[str]]:
         ("population", POPULATION_COLUMNS),
         ("feature", FEATURE_COLUMNS),
         ("quality", QUALITY_COLUMNS),
+        ("parent", PARENT_COLUMNS),
     ):
         for candidate in candidates:
             if candidate in by_lower:
@@ -496,6 +507,7 @@ def _record(
         feature_code=feature[1] if feature else "PPL",
         population=int(population) if population and population > 0 else 0,
         probable=probable,
+        parent_code=str(row.get(columns["parent"]) or "").strip() if "parent" in columns else "",
     )
 
 

@@ -175,6 +175,67 @@ GENERIC_KEYS = frozenset(_GENERIC_SPELLINGS) | {
     "dar",
 }
 
+#: Generic words that name no place on their own, written as single words ("Hay Zin" is the
+#: Zin quarter; "Ein" alone is no village).
+_GENERIC_WORDS = frozenset(
+    {
+        "hay",
+        "hayy",
+        "hai",
+        "hosh",
+        "hawsh",
+        "haush",
+        "khan",
+        "souq",
+        "suq",
+        "sook",
+        "souk",
+        "marj",
+        "dar",
+        "qarya",
+        "qaryat",
+        "karyat",
+        "mazraa",
+        "mazraat",
+        "mazraet",
+        "qalaat",
+        "khirbet",
+        "khirbat",
+        "sheikh",
+        "shaykh",
+        "tal",
+        "tell",
+        "ain",
+        "ein",
+        "ayn",
+        "kafr",
+        "kfar",
+        "deir",
+        "dayr",
+        "jabal",
+        "jebel",
+        "wadi",
+        "nahr",
+        "ras",
+        "bir",
+        "beit",
+        "bayt",
+        "umm",
+        "um",
+        "abu",
+        "bani",
+        "beni",
+        "jisr",
+        "qasr",
+        "tall",
+        "tel",
+        "harat",
+        "haret",
+        "mintaqat",
+        "nahiyat",
+    }
+)
+
 _SUN_DOUBLED = re.compile(r"^[aeiu](sh|th|dh|ts|[tdrzsnl])(?=\1[a-z]{2})")
 _GLUED_AL = re.compile(r"^[ae]l(?=[^aeiouy\W])")
 _GLUED_E_SUN = re.compile(r"^e(?=(?:sh|[tdrzsn])[aeiouy])")
@@ -194,6 +255,7 @@ _DIGRAPHS: tuple[tuple[str, str], ...] = (
     ("ck", "k"),
     ("ou", "u"),
     ("oo", "u"),
+    ("ee", "i"),  # Erbeen = Arbin, Jisreen = Jisrin: an English long i, not a doubled e
 )
 _SINGLE_LETTERS = str.maketrans({"q": "k", "c": "k", "g": "k", "o": "u"})
 _DOUBLED = re.compile(r"(.)\1+")
@@ -302,6 +364,16 @@ def name_key(name: str) -> str:
         else:
             keyed.append(_fold_letters(word))
     return " ".join(w for w in keyed if w)
+
+
+def is_generic(name: str) -> bool:
+    """Whether a single word only begins place names ("Khan", "Deir", "Ein", "Hay") and names
+    no place on its own; any spelling of the generic words in the module docstring counts."""
+    words = _tokens(_ascii_fold(name).strip())  # "al-Marj" is the generic "Marj"
+    if len(words) != 1:
+        return False
+    word = words[0]
+    return word in _GENERIC_WORDS or word in _GENERIC or name_key(name) in GENERIC_KEYS
 
 
 def loose_key(name: str) -> str:

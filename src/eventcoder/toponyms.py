@@ -31,6 +31,7 @@ reason, never dropped.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -38,16 +39,21 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from spacy.tokens import Doc
 
 from eventcoder.gazetteer import Candidate, Gazetteer, haversine_km
 from eventcoder.models import Place, Toponym
-from eventcoder.placenames import GENERIC_KEYS, index_keys, similarity
+from eventcoder.placenames import index_keys, is_generic, similarity
 
 #: A resolved toponym needs at least this score; below it the answer is an explicit no-match.
 MIN_SCORE = 0.5
+
+#: The most confidence a place outside the article's countries gets (Toponym.score): the
+#: event step does not use such a place when the article gives no other sign of its country.
+OUTSIDE_FOCUS_CONFIDENCE = 0.6
 
 #: Labels that never name places.
 _NON_PLACE_LABELS = frozenset(
@@ -105,6 +111,33 @@ _LOWER_PREFIX = rf"(?:{_ARTICLE}-)"
 _NAME = (
     rf"(?:{_LOWER_PREFIX}?{_CAP_WORD}(?:[ \t]+(?:{_ARTICLE}[ \t]+)?{_LOWER_PREFIX}?{_CAP_WORD})*)"
 )
+#: "Party of Turkistan": the head word of an organisation's name before "of".
+_ORG_OF = re.compile(r"\b((?-i:[A-Z])[a-z]+)\s+of\s+(?:the\s+)?$")
+_ORG_HEADS = ORG_WORDS | {
+    "part",
+    "state",
+    "emirate",
+    "sons",
+    "martyrs",
+    "lions",
+    "falcons",
+    "hawks",
+    "men",
+    "revolutionaries",
+    "knights",
+    "soldiers",
+    "free",
+}
+
+_SURFACE_MARKS = re.compile(r"['’‘`ʿʾ]")
+_SURFACE_ARTICLE = re.compile(rf"\b{_ARTICLE}[-\s]+")
+
+_BARE_ARTICLES = frozenset(
+    {"al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "ed", "en", "er", "es", "et", "ez"}
+)
+_ARTICLE_PREFIX = re.compile(
+    r"^(?:al|el|ad|an|ar|as|ash|at|az|ed|en|er|es|et|ez)[-\s]", re.IGNORECASE
+)
 _CHUNK = re.compile(rf"(?<![\w'’-]){_NAME}")
 
 #: Words after a name that say what kind of place it is ("Albuyizeh village", "Idlib province").
@@ -135,14 +168,41 @@ _SUFFIX_HINTS: dict[str, str] = {
     "valley": "region",
     "mountains": "region",
     "hills": "near",
-    "neighbourhood": "town",
-    "neighborhood": "town",
+    "street": "street",
+    "avenue": "street",
+    "square": "street",
+    "roundabout": "street",
+    "neighbourhood": "quarter",
+    "neighborhood": "quarter",
+    "neighbourhoods": "quarter",
+    "neighborhoods": "quarter",
+    "quarter": "quarter",
 }
 _PREFIX_HINT = re.compile(
-    r"\b(?:the\s+)?(?:(?P<town>town|village|city|hamlet|neighbou?rhood|camp)|(?P<region>region|area|countryside|"
-    r"province|governorate|district|outskirts|suburbs|vicinity)|(?P<near>farms|fields|outskirts))\s+of\s+(?:the\s+)?$",
+    r"\b(?:the\s+)?(?:(?P<town>town|village|city|hamlet|camp)|(?P<quarter>neighbou?rhood|quarter)|(?P<region>region|area|countryside|"
+    r"province|governorate|district)|(?P<near>farms|fields|outskirts|suburbs|vicinity|edge))\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+#: "the countryside of X", "X countryside": the area around a town, which for a city that
+#: names a governorate ("Rural Damascus") is that governorate.
+_COUNTRYSIDE_AROUND = re.compile(r"\bcountryside\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_COUNTRYSIDE_AFTER = re.compile(
+    r"^\s+(?:(?:north|south|east|west)(?:ern)?[\s-]*(?:(?:north|south|east|west)(?:ern)?\s+)?)?"
+    r"countryside\b",
+    re.IGNORECASE,
+)
+
+#: "Puli Alam city, Logar", "Sherzad district, Nangarhar": the name after the comma is the
+#: region that contains the first.
+_AFTER_KIND_COMMA = re.compile(
+    r"\b(?:city|town|village|district|province|area|neighbou?rhood|camp|countryside|"
+    r"sub-?district)\s*,\s*$",
+    re.IGNORECASE,
+)
+
+#: "the capital" not followed by its name ("the capital, Kabul" names it anyway).
+_THE_CAPITAL = re.compile(r"\b[Tt]he\s+(?:country's\s+|national\s+)?capital\b(?!\s*,?\s*[A-Z])")
+
 #: Words that make the next name a place even when spaCy calls it a person or organisation.
 _STRONG_LOCATIVE = re.compile(
     r"\b(?:in|at|near|into|inside|outside|around|across|captur\w*|seiz\w*|took(?:\s+over)?|"
@@ -168,7 +228,37 @@ _CALENDAR_WORDS = frozenset(
     {
         "january", "february", "march", "april", "may", "june", "july", "august", "september",
         "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
-        "friday", "saturday", "sunday",
+        "friday", "saturday", "sunday", "spring", "summer", "autumn", "winter", "ramadan", "eid",
+    }
+)
+# fmt: on
+
+#: English words capitalised inside longer names ("the Euphrates River", "Mukhtar Villa",
+#: "the Old City"): alone, they are no place, though GeoNames has a town of each name.
+# fmt: off
+_ENGLISH_GENERIC = frozenset(
+    {
+        "river", "lake", "mountain", "mountains", "mount", "valley", "airport", "bridge", "dam",
+        "road", "street", "square", "city", "town", "village", "old", "new", "hill", "hills",
+        "plain", "plains", "desert", "sea", "bay", "port", "station", "camp", "base", "villa",
+        "castle", "tower", "gate", "market", "center", "centre", "park", "island", "beach",
+        "field", "fields", "farm", "farms", "area", "district", "border", "crossing", "junction",
+        "highway", "canal", "spring", "springs", "well", "wells", "stadium", "factory", "prison",
+        "air", "airbase", "military", "defense", "defence", "front", "line", "lines", "big",
+        "small", "little", "great", "grand",
+    }
+)
+# fmt: on
+
+#: Religious and ethnic communities: capitalised, and keyed like towns ("Shiite" ~ Chita).
+# fmt: off
+_COMMUNITIES = frozenset(
+    {
+        "shiite", "shiites", "shia", "shi'ite", "sunni", "sunnis", "alawite", "alawites",
+        "druze", "kurd", "kurds", "arab", "arabs", "turkmen", "turkoman", "christian",
+        "christians", "muslim", "muslims", "yazidi", "yazidis", "ismaili", "circassian",
+        "assyrian", "armenian", "bedouin", "bedouins", "pashtun", "tajik", "uzbek", "hazara",
+        "baluch", "islamist", "islamists", "jihadist", "jihadists", "salafist", "salafi",
     }
 )
 # fmt: on
@@ -203,6 +293,13 @@ ACTOR_NAMES = frozenset(
     }
 )
 
+#: "IS-held", "US-led", "Turkish-backed": a name glued to a participle qualifies an actor or
+#: an area, it is no place of its own.
+_ATTRIBUTIVE_HYPHEN = re.compile(
+    r"-(?:held|controlled|led|backed|based|run|occupied|besieged|affiliated|linked|allied|aligned|"
+    r"supported|sponsored|funded|armed|trained|friendly|loyal|dominated)\b",
+)
+
 #: Feature codes of places a writer may name inside a longer name ("Daraa al-Balad").
 _MAJOR_FEATURES = frozenset({"PCLI", "ADM1", "ADM2", "PPLC", "PPLA", "PPLA2"})
 
@@ -220,9 +317,13 @@ _LOCATIVE = re.compile(
 #: southern countryside of Y", "X of Y".
 _CONTAINER_LINK = re.compile(
     r"^(?:\s+(?:villages?|towns?|city|hamlet|areas?|farms?|district|camp|neighbou?rhoods?|region|"
-    r"desert|front|axis|sub-district|subdistrict))?"
+    r"desert|front|axis|sub-district|subdistrict|quarters?|streets?|roads?|squares?|roundabouts?|"
+    r"avenues?|bridges?|junctions?|circles?|stations?|buildings?|blocks?|gates?|markets?|"
+    r"factory|factories|plants?|bases?|airports?|hospitals?|schools?|prisons?|orchards|gardens|"
+    r"hills?|mountains?|checkpoints?|crossings?))?"
     r"(?:\s*,\s*(?:in\s+)?|\s+in\s+|\s+of\s+)(?:the\s+)?"
-    r"(?:(?:north|south|east|west)(?:ern)?(?:[\s-]+(?:north|south|east|west)(?:ern)?)?\s+"
+    r"(?:(?:rural|greater|central|outer|inner)\s+)?"
+    r"(?:(?:north|south|east|west)(?:ern)?(?:[\s-]*(?:north|south|east|west)(?:ern)?)?\s+"
     r"(?:of\s+(?:the\s+)?)?)?"
     r"(?:(?:countryside|outskirts|suburbs|province|governorate|district|region|part)\s+of\s+"
     r"(?:the\s+)?)?$",
@@ -236,10 +337,47 @@ _CONTAINED = re.compile(
     re.IGNORECASE,
 )
 
+#: Words after a country name that make it qualify an actor ("US Special Forces", "Turkish
+#: army" is a demonym already): the country is then no place of the text.
+_ATTRIBUTIVE = re.compile(
+    r"^\.?(?:'s|’s)?(?:\s*(?:and/or|and|or|/)\s*(?-i:[A-Z][A-Za-z.]*)){0,2}"
+    r"\s+(?:special\s+|armed\s+|military\s+|security\s+)?(?:forces|troops|army|military|fighters|"
+    r"militants|rebels|jihadists|insurgents|artillery|aviation|bombers|missiles|"
+    r"soldiers|coalition|air\s*force|warplanes|war\s*planes|jets|aircraft|planes|helicopters|drones|"
+    r"air\s*strikes|airstrikes|strikes|officials|government|embassy|envoys?|president|ministry|navy|"
+    r"marines|intelligence|advis[eo]rs|personnel|contractors|citizens|nationals|backed|led|"
+    r"supported|proxies|militias?|allies|spokes(?:man|woman|person))\b",
+    re.IGNORECASE,
+)
+
+#: "Al-Qadisiyah neighbourhood west of Al-Raqqah city": a quarter placed by its city.
+_QUARTER_LINK = re.compile(
+    r"^\s+(?:neighbou?rhoods?|quarters?|district|areas?)\s+(?:to\s+the\s+)?"
+    r"(?:north|south|east|west)(?:ern)?(?:[\s-]*(?:north|south|east|west)(?:ern)?)?\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: Separators of a list of names; a container after the list holds all of them.
+_LIST_LINK = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+(?:the\s+)?", re.IGNORECASE)
+_LIST_HOPS = 8
+_ALIAS_OPEN = re.compile(r"\s*\(\s*")
+_PARENTHETICAL = re.compile(r"^\s*\)|\s*\([^()]*\)")
+#: After "X, Y": another name follows, so "X, Y" was a list ("Azaz, Aleppo, and Idlib").
+_LIST_GOES_ON = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?(?:the\s+)?(?-i:[A-Z])|and\b|or\b)")
+
+#: "Damascus's Jobar neighbourhood": the container comes first, in the possessive.
+_POSSESSIVE_LINK = re.compile(r"^(?:'s|’s|')\s+$")
+
 _KIND_AFTER = re.compile(
     r"^\s+(?:province|provinces|governorate|district|countryside|region|county|state)\b",
     re.IGNORECASE,
 )
+
+#: How far (km) from a governorate's capital a village the text puts there may lie in the
+#: next governorate (writers misplace border villages).
+_EDGE_KM = 120.0
+
+#: How far (km) a city's surroundings reach beyond its governorate or district line.
+_SUBURBS_KM = 30.0
 
 #: How far (characters) a stated container may follow the place it contains.
 _CONTAINER_GAP = 60
@@ -248,6 +386,9 @@ _REPORTING = re.compile(
     r"^\s+(?:has\s+|have\s+)?(?:said|says|reported|reports|announced|claimed|stated|accused|denied)\b",
     re.IGNORECASE,
 )
+
+#: Endings of demonyms and group names spaCy labels NORP ("Australian", "Iraqis", "Kurds").
+_DEMONYM_ENDING = re.compile(r"(?:ians?|eans?|ese|ish|is|ites?|ics?|kurds?|arabs?)$", re.IGNORECASE)
 
 #: Demonyms that name a country without naming a place ("Syrian army").
 _DEMONYM_EXCEPTIONS: dict[str, str] = {
@@ -299,6 +440,8 @@ class _Mention:
     hint: str = ""
     qualifier: str = ""
     labels: set[str] = field(default_factory=set)
+    #: Named as the countryside around it ("Damascus countryside", "the countryside of Hama").
+    area: bool = False
 
     @property
     def key(self) -> str:
@@ -322,6 +465,11 @@ class _Group:
     mentions: list[_Mention]
     candidates: list[Candidate] = field(default_factory=list)
     region_candidates: list[Candidate] = field(default_factory=list)
+    #: Priors raised by corroboration (a probable point with a certain entry beside it).
+    priors: dict[str, float] = field(default_factory=dict)
+    exact_in_focus: bool = False
+    #: Some candidate's name is spelled as written (case, marks and articles aside).
+    identical: bool = False
     choice: Candidate | None = None
     score: float = 0.0
     reason: str = ""
@@ -346,7 +494,7 @@ def find_toponyms(
         countries: ISO codes the article is about; inferred from the text when empty.
     """
     text = doc.text  # Doc.text is rebuilt from the tokens on every access: read it once
-    mentions = _recognize(doc, gazetteer)
+    mentions = _recognize(doc, text, gazetteer)
     groups = _group(mentions)
     for group in groups:
         _candidates(group, gazetteer, fuzzy=False)
@@ -357,12 +505,19 @@ def find_toponyms(
         # village finds some capital ("Abyan" -> Havana).
         if (
             focus
-            and not group.candidates
             and group.placelike
+            and not any(c.place.country_code in focus for c in group.candidates)
             and not any(m.qualifier for m in group.mentions)
         ):
+            # Only namesakes abroad: the article's countries may still hold the place under
+            # another spelling ("Erbeen" is Arbin, not a French Arbent).
+            abroad = group.candidates
             _candidates(group, gazetteer, fuzzy=True, countries=focus)
+            group.candidates = group.candidates + abroad
+    groups = groups + _capital_groups(text, gazetteer, focus)
     _keep_places(groups, focus)
+    for group in groups:
+        _corroborate(group, focus)
     _resolve(groups, focus, text, home=() if countries else home)
     return _toponyms(groups)
 
@@ -384,6 +539,8 @@ def _clean(text: str, start: int) -> tuple[str, int, str, str]:
     if stripped.endswith(("'s", "’s")):
         stripped = stripped[:-2]
     words = stripped.split()
+    while len(words) > 1 and any(ch.isdigit() for ch in words[-1]):
+        words.pop()  # "Al-Mushayrifah 2km from Uqayribat"
     while len(words) > 1 and words[-1].lower() in _SUFFIX_HINTS:
         hint = hint or _SUFFIX_HINTS[words[-1].lower()]
         words.pop()
@@ -399,8 +556,7 @@ def _clean(text: str, start: int) -> tuple[str, int, str, str]:
     return stripped, start, hint, qualifier
 
 
-def _recognize(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
-    text = doc.text
+def _recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[_Mention]:
     found: dict[tuple[int, int], _Mention] = {}
 
     def add(
@@ -422,7 +578,7 @@ def _recognize(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         name, start, trailing_hint, qualifier = _clean(text[start:end], start)
         if len(name) < 2 or not any(ch.isupper() for ch in name[:1] + name):
             return None
-        if index_keys(name)[0] in GENERIC_KEYS:
+        if is_generic(name):
             return None  # "the Kafr area": a generic word is no name on its own
         end = start + len(name)
         if text[start:end] != name:
@@ -430,6 +586,19 @@ def _recognize(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
         words = {w.lower().strip("'’") for w in re.split(r"[\s-]+", name)}
         if words & ORG_WORDS or _QUALIFIER_ONLY.fullmatch(name) or name.lower() in ACTOR_NAMES:
             return None
+        org_of = _ORG_OF.search(text[max(0, start - 40) : start])
+        if org_of and org_of.group(1).lower() in _ORG_HEADS:
+            return None  # "the Islamic Party of Turkistan", "the Military Council of Manbij"
+        if (
+            name.lower() in _ENGLISH_GENERIC
+            or name.lower() in _CALENDAR_WORDS
+            or name.lower() in _COMMUNITIES
+        ):
+            return None  # "the Old City" -> "Old", "in Spring"
+        if _ATTRIBUTIVE_HYPHEN.search(name) or _ATTRIBUTIVE_HYPHEN.match(text[end : end + 20]):
+            return None  # "IS-held outskirts", "US-led coalition": an actor word, not a place
+        if label == "NORP" and _DEMONYM_ENDING.search(name):
+            return None  # "Australian", "Iraqis": people, not places
         if (
             name.lower() in _DEMONYM_EXCEPTIONS
             or re.fullmatch(r"[A-Z]+", name)
@@ -452,29 +621,43 @@ def _recognize(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             mention.hint = mention.hint or _SUFFIX_HINTS[word_after.group(1).lower()]
             mention.evidence.add("pattern")
         before = text[max(0, start - 40) : start]
+        if _COUNTRYSIDE_AROUND.search(before) or _COUNTRYSIDE_AFTER.match(after):
+            mention.area = True
         prefix = _PREFIX_HINT.search(before)
         if prefix:
             mention.hint = mention.hint or next(k for k, v in prefix.groupdict().items() if v)
             mention.evidence.add("pattern")
         if _LOCATIVE.search(before):
             mention.evidence.add("locative")
-        if _STRONG_LOCATIVE.search(before) or _CONTAINED.match(text[end : end + 60]):
+        if (
+            _STRONG_LOCATIVE.search(before)
+            or _CONTAINED.match(text[end : end + 60])
+            or _AFTER_KIND_COMMA.search(before)
+        ):
             mention.evidence.add("strong")
+        if _ATTRIBUTIVE.match(after):
+            mention.evidence.add("attributive")
         return mention
 
-    known: dict[str, tuple[bool, bool]] = {}
+    known: dict[str, tuple[bool, bool, bool]] = {}
+    home = gazetteer.home_countries()
 
-    def lookup(phrase: str) -> tuple[bool, bool]:
-        """(known at all, known as a major place: a country, region, capital or city)."""
+    def lookup(phrase: str) -> tuple[bool, bool, bool]:
+        """(known at all, known as a major place: a country, region, capital or city, known as
+        a regional capital or region)."""
         key = index_keys(phrase)[0]
         if key not in known:
             found = gazetteer.lookup(phrase, limit=5, fuzzy=False) if key else []
+            exact = [c for c in found if c.tier == "exact"]
             major = any(
-                c.tier == "exact"
-                and (c.place.feature_code in _MAJOR_FEATURES or c.place.population >= 50_000)
-                for c in found
+                c.place.feature_code in _MAJOR_FEATURES or c.place.population >= 50_000
+                for c in exact
             )
-            known[key] = (bool(found), major)
+            capital = any(c.place.feature_code in ("PPLA", "PPLC", "ADM1") for c in exact)
+            # A phrase only sounding like a place abroad ("Dar'a Al-Mansheyyi" ~ Durmenach) is
+            # not known; a loose match counts in the countries of the user's own lists.
+            known_at_all = bool(exact) or any(c.place.country_code in home for c in found)
+            known[key] = (known_at_all, major, capital)
         return known[key]
 
     def is_known(phrase: str) -> bool:
@@ -485,7 +668,12 @@ def _recognize(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     masked: list[tuple[int, int]] = []
     for ent in doc.ents:
         if ent.label_ in _NON_PLACE_LABELS:
-            masked.append((ent.start_char, ent.end_char))  # "On 1 March 2020": no "March"
+            # "On 1 March 2020": no "March". The small model also reads a bare village name
+            # as a date or a language ("in Erbeen", "near Aleppo"): such a label is ignored.
+            if any(t.like_num or t.lower_ in _CALENDAR_WORDS or t.is_lower for t in ent) or (
+                ent.label_ not in ("DATE", "TIME", "LANGUAGE")
+            ):
+                masked.append((ent.start_char, ent.end_char))
             continue
         mention = add(
             ent.start_char,
@@ -514,12 +702,19 @@ def _recognize(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             for j in range(min(n, i + 6), i, -1):
                 start, end = base + words[i].start(), base + words[j - 1].end()
                 phrase = text[start:end]
-                if whole_name and j < n:
+                # "Ma'dan Atiq village" is one name; "Dar'a Al-Mansheyyi neighbourhood" names a
+                # quarter of a regional capital, which then places it.
+                city_prefix = whole_name and i == 0 and j < n and lookup(phrase)[2]
+                if whole_name and j < n and not city_prefix:
                     continue
-                if any(start < m_end and m_start < end for m_start, m_end in masked):
+                if not city_prefix and any(
+                    start < m_end and m_start < end for m_start, m_end in masked
+                ):
                     continue
                 if i > 0 and phrase[:1].islower():
                     continue
+                if i > 0 and words[i - 1].group(0).lower() in _BARE_ARTICLES:
+                    continue  # "Suquor al Sham": the end of a longer name, no place of its own
                 # "Khan" of "Khan al-Sheih" is no name of its own; "Daraa" of "Daraa al-Balad"
                 # (a quarter of the city) is.
                 # So is "Hayat" of "Hayat Tahrir al-Sham": the name runs on to an "al-" word.
@@ -528,16 +723,16 @@ def _recognize(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
                 )
                 if continued and not lookup(phrase)[1]:
                     continue
-                if j - i == 1 and phrase.lower() in _CALENDAR_WORDS:
+                if j - i == 1 and (
+                    phrase.lower() in _CALENDAR_WORDS or phrase.lower() in _ENGLISH_GENERIC
+                ):
                     continue
                 # "Fas" of "Abu Fas", "Allo" of "Tell Allo": a generic word before it in the
                 # same run of names makes it part of a longer name.
-                after_generic = i > 0 and index_keys(words[i - 1].group(0))[0] in GENERIC_KEYS
+                after_generic = i > 0 and is_generic(words[i - 1].group(0))
                 if after_generic and not lookup(phrase)[1]:
                     continue
-                if j - i == 1 and (
-                    not _standalone_name(doc, start, end) or index_keys(phrase)[0] in GENERIC_KEYS
-                ):
+                if j - i == 1 and (not _standalone_name(doc, start, end) or is_generic(phrase)):
                     continue
                 if is_known(phrase):
                     add(start, end, "gazetteer")
@@ -547,6 +742,28 @@ def _recognize(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
             if not matched:
                 i += 1
 
+    # "clashes with the regime in Kafruma": a proper name after "in", "near", "captured" ... is
+    # a place even when neither spaCy nor the gazetteer knows it; it is kept as written (fuzzy
+    # matching in the article's countries may still find it).
+    taken = sorted(found)
+    for chunk in _CHUNK.finditer(text):
+        start, end = chunk.span()
+        index = bisect.bisect_left(taken, (end, -1))
+        if any(s < end and start < e for s, e in taken[max(0, index - 8) : index]):
+            continue
+        if not _STRONG_LOCATIVE.search(text[max(0, start - 40) : start]):
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        # spaCy's small model reads some villages as dates ("in Erbeen"): a label counts only
+        # for words that look like what it says.
+        if any(t.ent_type_ and t.ent_type_ not in ("DATE", "TIME") for t in span) or any(
+            t.lower_ in _CALENDAR_WORDS or t.like_num for t in span
+        ):
+            continue
+        if all(t.pos_ == "PROPN" for t in span if t.is_alpha and not t.is_lower):
+            add(start, end, "pattern")
     _add_patterns(text, add)
     mentions = sorted(found.values(), key=lambda m: (m.start, -m.end))
     # A name listed with places ("Khan al-Sheih, al-Zakiyeh and al-Tibeh") is a place too.
@@ -574,11 +791,11 @@ def _standalone_name(doc: Doc, start: int, end: int) -> bool:
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
-        re.compile(
-            rf"\b(?:town|village|city|hamlet|camp|neighbou?rhood)\s+of\s+(?:the\s+)?({_NAME})"
-        ),
+        re.compile(rf"\b(?:town|village|city|hamlet|camp)\s+of\s+(?:the\s+)?({_NAME})"),
         "town",
     ),
+    (re.compile(rf"\b(?:neighbou?rhood|quarter)\s+of\s+(?:the\s+)?({_NAME})"), "quarter"),
+    (re.compile(rf"({_NAME})\s+(?:neighbou?rhoods?|quarter)\b"), "quarter"),
     (
         re.compile(
             rf"\b(?:region|area|countryside|province|governorate|district|outskirts|suburbs|vicinity)\s+of\s+(?:the\s+)?({_NAME})"
@@ -624,7 +841,7 @@ def _add_patterns(text: str, add: object) -> None:
 def _group(mentions: Sequence[_Mention]) -> list[_Group]:
     groups: dict[str, _Group] = {}
     for mention in mentions:
-        signature = f"{mention.key}|{mention.qualifier.lower()}"
+        signature = f"{mention.key}|{mention.qualifier.lower()}|{mention.area}"
         if not mention.key:
             continue
         group = groups.get(signature)
@@ -640,15 +857,32 @@ def _candidates(
     group.candidates = gazetteer.lookup(group.query, countries=countries, limit=60, fuzzy=fuzzy)
     qualifier = next((m.qualifier for m in group.mentions if m.qualifier), "")
     if qualifier:
-        # The name after a qualifier must match exactly: "Western Ghoutain" is no "Htan".
-        group.candidates = [c for c in group.candidates if c.tier == "exact"]
-    if qualifier and not group.region_candidates:
-        # "Southwestern Damascus": first the whole phrase, then the region around the city.
-        whole = [
+        # The name after a qualifier must match exactly ("Western Ghoutain" is no "Htan"), and
+        # name an area: a region or a town ("eastern Hama"); "Eastern Ghouta" is the Ghouta
+        # plain, not the eastern part of some hamlet called Ghota.
+        group.candidates = [
             c
-            for c in gazetteer.lookup(f"{qualifier} {group.query}", limit=10, fuzzy=False)
+            for c in group.candidates
             if c.tier == "exact"
+            and (
+                c.place.feature_class != "P"
+                or c.place.feature_code in _MAJOR_FEATURES
+                or c.place.population >= 10_000
+            )
         ]
+    area = any(m.area for m in group.mentions)
+    if (qualifier or area) and not group.region_candidates:
+        # "Southwestern Damascus": first the whole phrase, then the region around the city
+        # ("Damascus countryside" is the governorate of Rural Damascus where one exists).
+        whole = (
+            [
+                c
+                for c in gazetteer.lookup(f"{qualifier} {group.query}", limit=10, fuzzy=False)
+                if c.tier == "exact"
+            ]
+            if qualifier
+            else []
+        )
         if whole:
             group.region_candidates = whole
             return
@@ -697,31 +931,63 @@ def _infer_focus(text: str, groups: Sequence[_Group], home: Sequence[str] = ()) 
         weight = len(group.mentions)
         if any(c.place.feature_code == "PCLI" for c in exact):
             country = next(c.place.country_code for c in exact if c.place.feature_code == "PCLI")
+            if _article_prefixed(group.query, exact) or not any(
+                _well_spelled(group.query, c.matched_name)
+                for c in exact
+                if c.place.feature_code == "PCLI"
+            ):
+                continue  # "the AL-Romania area", "Qaboun" (~ Gabon): no country named
             for mention in group.mentions:
-                # "UK reported ...": a country named as a source is not where things happen.
-                reporting = _REPORTING.match(text[mention.end : mention.end + 30])
-                votes[country] += 0.25 if reporting else 2.0
-                if not reporting:
+                # "UK reported ...": a country named as a source is not where things happen,
+                # nor is one that qualifies an actor ("US Special Forces", "Turkey's army").
+                after = text[mention.end : mention.end + 30]
+                aside = _REPORTING.match(after) or _ATTRIBUTIVE.match(after)
+                votes[country] += 0.25 if aside else 2.0
+                if not aside:
                     firm.add(country)
         elif group.placelike or any("locative" in m.evidence for m in group.mentions):
+            mentions = [m for m in group.mentions if "attributive" not in m.evidence]
+            if not mentions:
+                continue  # "Uzbek and Turkestan fighters": who fights, not where
+            weight = len(mentions)
             significant = any(
                 c.place.feature_code in _MAJOR_FEATURES or c.place.population >= 10_000
                 for c in exact
             )
-            for code in countries:
-                # A name found in many countries says little about any of them, and a hamlet's
+            # A name that is, or sounds like, a name of the home lists ("Maghir" is a Syrian
+            # village, "Harsta" a Harasta) says nothing of the country of its namesake abroad.
+            domestic = any(c.place.country_code in home for c in group.candidates)
+            strength = {
+                code: max(_significance(c.place) for c in exact if c.place.country_code == code)
+                for code in countries
+            }
+            total = sum(strength.values())
+            for code in sorted(countries):
+                # A name found in many countries says little about any of them, unless one of
+                # them holds the region or city and the others hamlets ("Herat"); a hamlet's
                 # name that happens to exist in one other country says little too.
-                votes[code] += weight / len(countries) ** 2 * (1.0 if significant else 0.5)
-            if len(countries) == 1 and significant:
+                share = strength[code] / total
+                votes[code] += weight * share * (1.0 if significant else 0.5)
+                if code in home:
+                    # ... but the user installed local lists for this country: its names are
+                    # what the user's reports are about.
+                    votes[code] += 0.5 * weight
+            if domestic:
+                firm |= countries & set(home)
+                continue
+            # Firm evidence is a name spelled as the place itself is ("Herat", "Kunduz"), not
+            # one that merely shares a key with it ("Kajla" is no Keila).
+            spelled = [c for c in exact if _well_spelled(group.query, c.place.name)]
+            if len(countries) == 1 and significant and spelled:
                 firm |= countries
             firm |= {
                 c.place.country_code
-                for c in exact
+                for c in spelled
                 if c.place.feature_code in ("ADM1", "PPLA", "PPLC") and c.place.population >= 10_000
             }
     if not votes:
         return ()
-    ranked = sorted(votes.items(), key=lambda item: -item[1])
+    ranked = sorted(votes.items(), key=lambda item: (-item[1], item[0]))
     top = ranked[0][1]
     focus = tuple(
         code for code, count in ranked if count >= 0.5 * top and (code in firm or code in home)
@@ -729,9 +995,72 @@ def _infer_focus(text: str, groups: Sequence[_Group], home: Sequence[str] = ()) 
     return focus or tuple(home) or (ranked[0][0],)
 
 
+def _significance(place: Place) -> float:
+    """How much a place's existence says about its country: regions and capitals most."""
+    rank = 2.0 if place.feature_code in ("ADM1", "PPLA", "PPLC", "PCLI") else 0.0
+    return 1.0 + rank + math.log10(place.population + 1) / 2
+
+
+def _capital_groups(text: str, gazetteer: Gazetteer, focus: Sequence[str]) -> list[_Group]:
+    """ "the outskirts of the capital": in an article about one country, its capital city."""
+    if len(focus) != 1:
+        return []
+    mentions = [
+        _Mention(m.start(), m.end(), m.group(0), "", {"pattern"}, hint="town")
+        for m in _THE_CAPITAL.finditer(text)
+    ]
+    country = gazetteer.country(focus[0]) if mentions else None
+    if country is None:
+        return []
+    capital = gazetteer.seat(country)
+    if capital.feature_class != "P":
+        return []
+    for mention in mentions:
+        mention.query = capital.name
+    return [
+        _Group(
+            key=index_keys(capital.name)[0],
+            query=capital.name,
+            mentions=mentions,
+            candidates=[Candidate(capital, capital.name, 1.0, 1.0, "exact")],
+        )
+    ]
+
+
+def _corroborate(group: _Group, focus: Sequence[str]) -> None:
+    """Raise the prior of a probable entry that another source puts at the same spot (within
+    3 km): two independent lists agreeing on a village are as good as one certain list."""
+    group.exact_in_focus = any(
+        c.tier == "exact" and (not focus or c.place.country_code in focus) for c in group.candidates
+    )
+    group.identical = any(
+        c.tier == "exact" and _surface(group.query, c.matched_name) >= 0.95
+        for c in group.candidates
+    )
+    probable = [c for c in group.candidates if c.prior < 1.0]
+    for candidate in probable:
+        place = candidate.place
+        for other in group.candidates:
+            if other.place.geonameid == place.geonameid or other.place.source == place.source:
+                continue
+            if (
+                haversine_km(
+                    place.latitude, place.longitude, other.place.latitude, other.place.longitude
+                )
+                <= 3.0
+            ):
+                group.priors[place.geonameid] = max(
+                    group.priors.get(place.geonameid, candidate.prior), other.prior
+                )
+
+
 def _keep_places(groups: Sequence[_Group], focus: Sequence[str]) -> None:
     """Drop what is not a place: unknown persons and organisations, stray capitalised words."""
     for group in groups:
+        abroad = bool(focus) and all(c.place.country_code not in focus for c in group.candidates)
+        if abroad or any(c.place.feature_code == "PCLI" for c in group.exact):
+            # "US Special Forces", "Uzbek and Turkestan fighters": the name qualifies an actor.
+            group.mentions = [m for m in group.mentions if "attributive" not in m.evidence]
         if re.fullmatch(r"[A-Z][A-Z.]{1,4}", group.query):
             # Acronyms ("AAS", "SDF") are actors, unless they name a country ("US", "UAE").
             group.candidates = [c for c in group.candidates if c.place.feature_code == "PCLI"]
@@ -761,7 +1090,11 @@ def _keep_places(groups: Sequence[_Group], focus: Sequence[str]) -> None:
             # spaCy's PERSON/ORG is often wrong for villages, but "by Isis" is not a place:
             # keep such a name only after "in", "captured" ... or when it is a major place.
             in_focus = any(c.place.country_code in focus or not focus for c in group.candidates)
-            if not ((strongly and in_focus) or (locative and major)):
+            exact_here = any(
+                c.tier == "exact" and (not focus or c.place.country_code in focus)
+                for c in group.candidates
+            )
+            if not ((strongly and in_focus) or (locative and (major or exact_here))):
                 group.candidates = []
                 group.mentions = []
         elif not placelike and not locative:
@@ -791,7 +1124,7 @@ def _feature_factor(candidate: Candidate, hints: set[str], regional: bool = Fals
         return {"ADM1": 1.0, "ADM2": 0.85}.get(code, 0.7 if klass == "A" else 0.6)
     if "admin2" in hints:  # "district"
         return {"ADM2": 1.0, "ADM1": 0.85}.get(code, 0.7 if klass == "A" else 0.6)
-    if hints & {"town", "near"}:
+    if hints & {"town", "near", "quarter"}:
         return 1.0 if klass == "P" else 0.6
     if "region" in hints:
         return 1.0 if klass in ("A", "L", "T") else 0.85
@@ -819,24 +1152,26 @@ def _inside(candidate: Place, container: Place) -> bool:
     ("X in Aleppo", "the countryside of Hama") stands for its whole governorate."""
     if container.feature_code == "PCLI":
         return candidate.country_code == container.country_code
+    if candidate.country_code and candidate.country_code != container.country_code:
+        return False
+    distance = haversine_km(
+        candidate.latitude, candidate.longitude, container.latitude, container.longitude
+    )
     capital = container.feature_code in ("PPLC", "PPLA")
-    if capital and candidate.admin1 and candidate.admin1 == container.admin1:
-        return True
+    if capital and candidate.admin1 and container.admin1:
+        # The governorate, or the city's own surroundings across the governorate line (Harasta
+        # and Khan al-Shih are Rural Damascus); not a namesake 40 km away in the next one.
+        return candidate.admin1 == container.admin1 or distance <= _SUBURBS_KM
     district = container.feature_code == "PPLA2"
-    if district and candidate.admin2 and candidate.admin2 == container.admin2:
-        return True
+    if district and candidate.admin2 and container.admin2:
+        return candidate.admin2 == container.admin2 or distance <= _SUBURBS_KM
     if container.feature_class == "A" and container.feature_code in ("ADM1", "ADM2", "ADM3"):
         level_name = container.admin1 if container.feature_code == "ADM1" else container.admin2
         if container.feature_code == "ADM1" and candidate.admin1 and level_name:
             return candidate.admin1 == level_name
         if container.feature_code == "ADM2" and candidate.admin2 and level_name:
             return candidate.admin2 == level_name
-    return (
-        haversine_km(
-            candidate.latitude, candidate.longitude, container.latitude, container.longitude
-        )
-        <= 40.0
-    )
+    return distance <= 40.0
 
 
 def _score(
@@ -855,23 +1190,40 @@ def _score(
     regional = bool(group.region_candidates)
     score = (
         candidate.match_score
-        * math.sqrt(candidate.prior)
+        * group.priors.get(place.geonameid, candidate.prior) ** 0.3
         * _feature_factor(candidate, hints, regional)
     )
     if candidate.tier != "exact":
         notes.append(
             f"{candidate.tier} match of '{candidate.matched_name}' ({candidate.match_score:.2f})"
         )
+        if group.exact_in_focus:
+            # A place spelled exactly so in the article's countries beats one that merely
+            # sounds alike ("Maskana" is Maskanah, not Masqan).
+            score *= 0.8
     if candidate.prior < 1.0:
         notes.append("probable coordinates")
     surface = _surface(group.query, candidate.matched_name)
-    if candidate.tier == "exact" and surface < 0.6:
+    if (
+        candidate.tier == "exact"
+        and surface < 0.8
+        and group.identical
+        and _surface(candidate.matched_name, place.name) < 0.9
+    ):
+        # Another entry carries the name letter for letter ("Bara" the village, not Aleppo's
+        # old name Berea, which merely shares its key); a place's own main name is exempt.
+        score *= 0.6
+        notes.append(f"spelled '{candidate.matched_name}' there")
+    elif candidate.tier == "exact" and surface < 0.6:
         # The key erased too much ("al-Mallah" and "Male" share one): trust it less.
         score *= 0.7
         notes.append(f"spelled '{candidate.matched_name}' there")
-    if place.feature_code == "PCLI" and surface < 0.85:
-        # Country names have one spelling in English: "Al-Qaboun" is no Gabon.
-        score *= 0.4
+    if place.feature_code == "PCLI" and (
+        surface < 0.85 or _article_prefixed(group.query, [candidate])
+    ):
+        # Country names have one spelling in English: "Al-Qaboun" is no Gabon, and "the
+        # Al-Romania area" of a Syrian city is no Romania.
+        score *= 0.4 if surface < 0.85 else 0.2
     minor = place.feature_code not in _MAJOR_FEATURES and place.population < 100_000
     if regions and place.feature_class == "P" and minor:
         if (place.country_code, place.admin1) in regions:
@@ -883,16 +1235,25 @@ def _score(
     if focus and place.country_code not in focus and place.feature_code != "PCLI":
         # Abroad, a capital or big city may well be meant, spelled the usual way; a village far
         # less often, and a name that merely looks like a foreign town almost never.
-        spelled = candidate.tier == "exact" and surface >= 0.85
+        # Spelled as the place is known (its main name), not as one of the hundreds of
+        # alternate names GeoNames gives a world city ("Kitah" is an alternate name of Quito).
+        spelled = (
+            candidate.tier == "exact"
+            and _surface(group.query, place.name) >= 0.85
+            and len(group.key) > 3
+        )
         world_city = spelled and (place.feature_code == "PPLC" or place.population >= 1_000_000)
         major = spelled and (place.feature_code in _MAJOR_FEATURES and place.population >= 100_000)
-        score *= 0.85 if world_city else 0.5 if major else 0.4
+        score *= 0.85 if world_city else 0.5 if major else 0.35 if spelled else 0.15
         notes.append(f"outside the article's countries ({', '.join(focus)})")
     elif len(focus) > 1 and place.country_code in home:
         # Several countries in focus: the one the user installed local lists for breaks ties.
         score *= 1.1
     score *= 1.0 + 0.03 * math.log10(place.population + 1)
-    distance = _distance(place, anchors)
+    # Regional capitals say which region the article is about (see ``regions``), not which
+    # village is meant: the distance counts to the other villages and towns only.
+    villages = [a for a in anchors if a.feature_code not in ("PPLA", "PPLC")]
+    distance = _distance(place, villages or anchors)
     # A region is large, and a regional capital has no namesake in its own country: their
     # distance to the other places counts only abroad ("Washington" the state against the
     # capital, in an article about Iran).
@@ -919,13 +1280,44 @@ def _score(
             score *= 0.3 + 0.7 * math.exp(-distance / min(scale, 60.0))
         if distance < 60:
             notes.append(f"{distance:.0f} km from the article's other places")
-    for container in containers if place.feature_class != "A" else ():
+    for container in containers:
+        if place.feature_code == "PCLI" or (
+            place.feature_class == "A"
+            and container.feature_class == "P"
+            and container.feature_code not in ("PPLA", "PPLC")
+        ):
+            continue  # "Rural Damascus in the outskirts of Mastumeh": no containment
         if _inside(place, container):
             score *= 1.25
             notes.append(f"in {_area_name(container)}, as the text says")
         else:
-            score *= 0.4
+            # The writer says where it is: a namesake elsewhere is almost never meant, and no
+            # answer (the container then places the name) is better than a wrong village. A
+            # governorate is the exception near its edge: writers put a border village in the
+            # next one ("Maskanah in Ar-Raqqa governorate" lies just inside Aleppo).
+            near_edge = container.feature_class == "A" and (
+                haversine_km(
+                    place.latitude, place.longitude, container.latitude, container.longitude
+                )
+                <= _EDGE_KM
+            )
+            score *= 0.6 if near_edge else 0.25
             notes.append(f"not in {_area_name(container)}, where the text puts it")
+    if "quarter" in hints:
+        cities = [
+            a
+            for a in anchors
+            if a.feature_code in ("PPLC", "PPLA", "PPLA2") or a.population >= 50_000
+        ]
+        near_city = _distance(place, cities)
+        if near_city is not None and near_city > 15.0:
+            # "the Hamidiya neighbourhood" of the city the article is about, not a village.
+            score *= 0.3
+            notes.append(f"a quarter {near_city:.0f} km from the article's cities")
+    if hints == {"street"} and not containers:
+        # "Baghdad Street", "Port Said street": named after the place, not in it.
+        score *= 0.5
+        notes.append("named as a street")
     for variant_name, variant_place in variants.items():
         if variant_place.geonameid == place.geonameid:
             score *= 1.3
@@ -945,19 +1337,32 @@ def _area_name(place: Place) -> str:
     return place.name
 
 
+@lru_cache(maxsize=1 << 16)
+def _surface_form(name: str) -> str:
+    """A name without case, diacritics, marks and articles, for comparing spellings."""
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(ch)
+    )
+    text = _SURFACE_MARKS.sub("", text)
+    return _SURFACE_ARTICLE.sub("", text).replace("-", " ").strip()
+
+
+@lru_cache(maxsize=1 << 16)
 def _surface(written: str, matched: str) -> float:
     """How alike two names look once case, diacritics, marks and articles are gone (0-1)."""
+    return float(fuzz.ratio(_surface_form(written), _surface_form(matched))) / 100.0
 
-    def fold(name: str) -> str:
-        text = "".join(
-            ch
-            for ch in unicodedata.normalize("NFKD", name.lower())
-            if not unicodedata.combining(ch)
-        )
-        text = re.sub(r"['’‘`ʿʾ]", "", text)
-        return re.sub(rf"\b{_ARTICLE}[-\s]+", "", text).replace("-", " ").strip()
 
-    return float(fuzz.ratio(fold(written), fold(matched))) / 100.0
+def _article_prefixed(written: str, candidates: Sequence[Candidate]) -> bool:
+    """An Arabic article glued to a name ("Al-Romania") that the matched names lack."""
+    if not _ARTICLE_PREFIX.match(written):
+        return False
+    return not any(_ARTICLE_PREFIX.match(c.matched_name) for c in candidates)
+
+
+def _well_spelled(written: str, matched: str) -> bool:
+    """The same name letter for letter, give or take marks and articles (surface >= 0.9)."""
+    return _surface(written, matched) >= 0.9
 
 
 def _regions(groups: Sequence[_Group], focus: Sequence[str]) -> frozenset[tuple[str, str]]:
@@ -971,32 +1376,52 @@ def _regions(groups: Sequence[_Group], focus: Sequence[str]) -> frozenset[tuple[
             continue
         place = choice.place
         hinted = any(m.hint in ("admin", "admin2", "region") for m in group.mentions)
-        if place.feature_code == "ADM1" or (
-            hinted and place.feature_code in ("PPLA", "PPLC", "ADM2")
+        # A governorate capital names its governorate as well ("clashes in Hama" is about
+        # the Hama region); a district seat only when the text says district or countryside.
+        if place.feature_code in ("ADM1", "PPLA") or (
+            hinted and place.feature_code in ("PPLC", "ADM2")
         ):
             out.add((place.country_code, place.admin1))
     return frozenset(out)
 
 
 def _container_places(group: _Group, groups: Sequence[_Group], text: str) -> list[Place]:
-    """Places the text says contain this name: "X in Southwestern Damascus", "X, Idlib province"."""
+    """Places the text says contain this name: "X in Southwestern Damascus", "X, Idlib province",
+    "X neighbourhood of Deir-ez-Zor city", "Damascus's X neighbourhood"."""
     out: list[Place] = []
-    by_start = {m.start: (g, m) for g in groups for m in g.mentions}
-    starts = sorted(by_start)
+    mentions = sorted(
+        ((m.start, m.end, g, m) for g in groups for m in g.mentions), key=lambda item: item[:2]
+    )
+    starts = [item[0] for item in mentions]
 
     def next_container(end: int) -> tuple[_Group, _Mention] | None:
-        for start in starts:
-            if start < end:
-                continue
+        index = bisect.bisect_left(starts, end)
+        # "Hamidiya, Jbeileh and Al-Huwaiqa neighbourhoods in Deir-ez-Zor city": the container
+        # after a list holds every name of it.
+        for _ in range(_LIST_HOPS + 1):
+            if index >= len(mentions):
+                return None
+            start, mention_end, container, mention = mentions[index]
             if start - end > _CONTAINER_GAP:
                 return None
-            container, mention = by_start[start]
-            link = text[end:start]
             place = container.choice.place if container.choice else None
-            if _CONTAINER_LINK.match(link) and _contains(link, place, text[mention.end :][:30]):
+            link = _bare_link(text[end:start])
+            if _links_container(link, place, text[mention_end : mention_end + 30]):
                 return container, mention
-            return None
+            if not _LIST_LINK.fullmatch(link):
+                return None
+            end = mention_end
+            index = bisect.bisect_left(starts, end)
         return None
+
+    def previous_container(start: int) -> _Group | None:
+        index = bisect.bisect_left(starts, start) - 1
+        while index >= 0 and mentions[index][1] > start:
+            index -= 1
+        if index < 0:
+            return None
+        _, end, container, _ = mentions[index]
+        return container if _POSSESSIVE_LINK.match(text[end:start]) else None
 
     for mention in group.mentions:
         found = next_container(mention.end)
@@ -1006,26 +1431,62 @@ def _container_places(group: _Group, groups: Sequence[_Group], text: str) -> lis
         while found is not None and found[0].choice is None and hops < 2:
             found = next_container(found[1].end)
             hops += 1
-        if found is None or found[0] is group or found[0].choice is None:
+        holder = found[0] if found is not None else previous_container(mention.start)
+        if holder is None or holder is group or holder.choice is None:
             continue
-        place = found[0].choice.place
-        if place.feature_class == "A" or place.population > 50_000:
+        place = holder.choice.place
+        if place.feature_class in ("A", "P") and place not in out:
             out.append(place)
     return out
 
 
+def _can_contain(inner: Place | None, outer: Place | None) -> bool:
+    """Whether ``outer`` may contain ``inner`` at all: "Rural Damascus in the outskirts of
+    Mastumeh" is no containment (the region is no part of the village)."""
+    if inner is None or outer is None:
+        return True
+    if inner.feature_code == "PCLI":
+        return False
+    if inner.feature_code == "ADM1" or inner.feature_code in ("PPLC", "PPLA"):
+        # A governorate or its capital lies in nothing smaller than a governorate.
+        return outer.feature_code in ("PCLI", "ADM1") or (
+            outer.feature_code in ("PPLC", "PPLA") and outer.admin1 == inner.admin1
+        )
+    if inner.feature_class == "A":
+        # A district lies in a governorate, which its capital may stand for.
+        return outer.feature_class == "A" or outer.feature_code in ("PPLC", "PPLA")
+    return True
+
+
+def _bare_link(link: str) -> str:
+    """The words between two names without parentheses: "Al-Dar'eiyah (Al-Bareed)
+    neighbourhood of Ar-Raqqa" links the first name to the city; an opening parenthesis before
+    a second name makes it an alias, read like a list."""
+    if _ALIAS_OPEN.fullmatch(link):
+        return ", "
+    return _PARENTHETICAL.sub("", link)
+
+
+def _links_container(link: str, container: Place | None, after: str) -> bool:
+    """Whether "X<link>Y<after>" states that Y contains X."""
+    if _QUARTER_LINK.match(link):
+        return True
+    return bool(_CONTAINER_LINK.match(link)) and _contains(link, container, after)
+
+
 def _contains(link: str, container: Place | None, after: str) -> bool:
     """Whether "X<link>Y<after>" states that Y contains X. A bare comma does so only before a
-    kind word ("Tiba, Raqqa province") or for a country or region that ends a list ("Kunduz,
-    Afghanistan"); "Berlin, Qamishli and Kurdistan" is a list, not a containment."""
+    kind word ("Tiba, Raqqa province") or for a country, a region or a regional capital that
+    ends a list ("Kunduz, Afghanistan", "northern Afrin, Aleppo"); "Berlin, Qamishli and
+    Kurdistan" is a list, not a containment."""
     if not re.fullmatch(r"\s*,\s*", link):
         return True
     if _KIND_AFTER.match(after):
         return True
     return (
         container is not None
-        and container.feature_code in ("PCLI", "ADM1")
-        and not re.match(r"^\s*(?:,|and\b|or\b)", after)
+        and container.feature_code in ("PCLI", "ADM1", "PPLA", "PPLC")
+        and not _LIST_GOES_ON.match(after)
     )
 
 
@@ -1049,7 +1510,11 @@ def _resolve(
     for _ in range(3):
         variants_of = _variants(live)
         for index, group in enumerate(live):
-            anchors = [p for i, p in anchors_of.items() if i != index and live[i].key != group.key]
+            anchors = [
+                p
+                for i, p in anchors_of.items()
+                if i != index and live[i].key != group.key and not _spellings(live[i], group)
+            ]
             _choose(group, live, focus, anchors, variants_of.get(index, {}), text, regions, home)
         regions = _regions(live, focus)
         anchors_of = {
@@ -1061,9 +1526,25 @@ def _resolve(
         }
 
 
+def _spellings(one: _Group, other: _Group) -> bool:
+    """Whether two names are spellings of one name (same skeleton, or keys 85% alike)."""
+    loose = index_keys(one.query)[1]
+    return bool(loose and loose == index_keys(other.query)[1]) or (
+        similarity(one.key, other.key) >= 0.85
+    )
+
+
 def _variants(groups: Sequence[_Group]) -> dict[int, dict[str, Place]]:
-    """For each name, the places chosen for other spellings of it in the same article."""
+    """For each name, the places chosen for other spellings of it in the same article.
+
+    Only the leading spelling (the one written most often, then first) pulls the others:
+    two spellings pulling each other would swap places from one round to the next.
+    """
     out: dict[int, dict[str, Place]] = defaultdict(dict)
+
+    def lead(index: int) -> tuple[int, int]:
+        return (-len(groups[index].mentions), min(m.start for m in groups[index].mentions))
+
     for i, group in enumerate(groups):
         for j, other in enumerate(groups):
             if (
@@ -1072,6 +1553,7 @@ def _variants(groups: Sequence[_Group]) -> dict[int, dict[str, Place]]:
                 or other.choice is None
                 or other.score < 0.5
                 or other.choice.tier != "exact"
+                or lead(j) > lead(i)
             ):
                 continue
             same_skeleton = (
@@ -1139,6 +1621,9 @@ def _choose(
         )
         return
     confidence = best_score
+    if focus and best.place.country_code not in focus and best.place.feature_code != "PCLI":
+        # A place outside the article's countries is a guess however well it scores.
+        confidence = min(confidence, OUTSIDE_FOCUS_CONFIDENCE)
     if rivals and rivals[0] > 0.85 * best_score:
         confidence *= 0.8
         notes.append(f"close to {len(rivals)} namesake(s) elsewhere")
@@ -1196,22 +1681,38 @@ def _toponyms(groups: Sequence[_Group]) -> list[Toponym]:
     return out
 
 
+def qualifies_actor(after: str) -> bool:
+    """Whether the words after a place name make it qualify an actor ("Idlib rebels", "US and
+    UK warplanes", "Turkey's army"): the place then says who acts, not where."""
+    return bool(_ATTRIBUTIVE.match(after))
+
+
 def stated_containers(text: str, toponyms: Sequence[Toponym]) -> dict[int, int]:
     """Index of each toponym -> index of the toponym the text says contains it.
 
-    "the town of Khan al-Sheih in Southwestern Damascus" and "X, Idlib province" state
-    containment; the event-location step uses it to place a village the gazetteer lacks.
+    "the town of Khan al-Sheih in Southwestern Damascus", "X, Idlib province", "Hamidiya and
+    Jbeileh neighbourhoods in Deir-ez-Zor city" (every name of the list) and "Damascus's Jobar"
+    state containment; the event-location step uses it to place a village the gazetteer lacks.
     """
     out: dict[int, int] = {}
     for i, toponym in enumerate(toponyms):
-        for j in range(i + 1, len(toponyms)):
-            other = toponyms[j]
-            if other.start - toponym.end > _CONTAINER_GAP:
+        end, j = toponym.end, i + 1
+        for _ in range(_LIST_HOPS + 1):
+            if j >= len(toponyms) or toponyms[j].start - end > _CONTAINER_GAP:
                 break
-            link = text[toponym.end : other.start]
-            if _CONTAINER_LINK.match(link) and _contains(
+            other = toponyms[j]
+            link = _bare_link(text[end : other.start])
+            if _links_container(
                 link, other.place, text[other.end : other.end + 30]
-            ):
+            ) and _can_contain(toponym.place, other.place):
                 out[i] = j
-            break
+                break
+            if not _LIST_LINK.fullmatch(link):
+                break
+            end, j = other.end, j + 1
+    for i, toponym in enumerate(toponyms):
+        if i + 1 < len(toponyms) and i + 1 not in out:
+            after = toponyms[i + 1]
+            if _POSSESSIVE_LINK.match(text[toponym.end : after.start]):
+                out[i + 1] = i  # "Damascus's Jobar neighbourhood"
     return out
