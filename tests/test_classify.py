@@ -166,6 +166,47 @@ def test_classify_classifies_real_acled_notes(
     assert agree / len(rows) > 0.8
 
 
+@pytest.mark.parametrize(
+    ("alone", "in_context", "instrument"),
+    [
+        (
+            "Regime warplanes struck a market in the town of Ariha, killing nine people.",
+            (
+                "Rebels clashed with regime forces on the edge of the town as warplanes struck "
+                "their positions, and six fighters were killed."
+            ),
+            "Air/drone strike",
+        ),
+        (
+            "A man threw a grenade into a bar in Garissa, wounding five customers.",
+            "Rioters threw a grenade at police during the protest over fuel prices.",
+            "Grenade",
+        ),
+    ],
+    ids=["air strike in a battle", "grenade in a riot"],
+)
+def test_classify_instrument_cue_yields_to_the_event_around_it(
+    classifier: EventClassifier, alone: str, in_context: str, instrument: str
+) -> None:
+    """An instrument decides alone, but not when the text reports the battle or riot it belongs to."""
+    first, second = classifier.predict([alone, in_context])
+    assert first.sub_event_type == instrument
+    assert any(cue.startswith(f"{instrument}:") for cue in first.cues)
+    assert second.sub_event_type not in (None, instrument), second
+    assert not any(cue.startswith(f"{instrument}:") for cue in second.cues)
+
+
+def test_classify_class_unseen_in_training_is_carried_by_its_cue(
+    classifier: EventClassifier,
+) -> None:
+    """Chemical weapon never occurs in the dev notes; its cue alone still names it."""
+    assert classifier.meta["class_counts"].get("Chemical weapon", 0) == 0
+    (prediction,) = classifier.predict(
+        ["Government helicopters dropped barrels of chlorine gas on Douma, choking dozens."]
+    )
+    assert prediction.sub_event_type == "Chemical weapon"
+
+
 def test_classify_missing_artefact_raises_model_not_found(tmp_path: Path) -> None:
     """Loading from a folder without an artefact names the folder and how to train one."""
     with pytest.raises(ModelNotFound, match="eventcoder train"):
@@ -182,6 +223,13 @@ def test_classify_clean_text_strips_acled_boilerplate() -> None:
     assert (
         cleaned == "Taliban militants attacked a checkpoint in Balkh district, killing 2 soldiers."
     )
+
+
+def test_classify_clean_text_strips_acled_category_labels() -> None:
+    """The category label older notes start with ("Movement of forces:") is the coder's verdict."""
+    note = "Movement of forces: Security personnel were deployed to Mandera town."
+    assert clean_text(note) == "Security personnel were deployed to Mandera town."
+    assert clean_text("Raiders attacked: no one was hurt.") == "Raiders attacked: no one was hurt."
 
 
 def test_classify_cue_shortcut_agrees_with_the_regex(shared_dir: Path) -> None:
@@ -202,6 +250,19 @@ def test_classify_malformed_cue_file_is_a_config_error(tmp_path: Path) -> None:
     path = tmp_path / "cues.csv"
     path.write_text("pattern,label,weight,note\n\\bbombed\\b,Bombing,2.0,\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=re.escape(f"{path}: row 2")):
+        load_cues(str(path))
+
+
+def test_classify_cue_naming_an_undefined_context_is_a_config_error(tmp_path: Path) -> None:
+    """A row may only be silenced by a context defined above it; a typo is caught at load time."""
+    path = tmp_path / "cues.csv"
+    path.write_text(
+        "pattern,label,weight,unless,note\n"
+        "\\bclash\\w*,@fighting,,,\n"
+        "\\bair ?strikes?\\b,Air/drone strike,3,figthing,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="row 3 .*figthing"):
         load_cues(str(path))
 
 

@@ -446,7 +446,13 @@ def fit_classifier(
         event_coef=event_coef,
         event_intercept=event_intercept,
         cues=load_cues(),
-        meta={"options": {k: list(v) if isinstance(v, tuple) else v for k, v in opts.items()}},
+        meta={
+            "options": {k: list(v) if isinstance(v, tuple) else v for k, v in opts.items()},
+            # how many notes each class was learnt from: the classifier trusts the model's
+            # opinion about a class in proportion (classify.TRUST_COUNT) and lets cues decide
+            # the rare ones
+            "class_counts": dict(Counter(str(y) for y in type_labels).most_common()),
+        },
     )
 
 
