@@ -24,7 +24,8 @@ import time
 import unicodedata
 from pathlib import Path
 
-from eventcoder.gazetteer import MAIN_DUMPS, Gazetteer, install_gazetteer, open_dump
+from eventcoder.gazetteer import Gazetteer, install_gazetteer
+from eventcoder.gazetteer_sources import MAIN_DUMPS, open_dump
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench" / "out" / "gazetteer_speed.json"

@@ -97,7 +97,9 @@ class Placed:
 
 
 #: The modules whose code decides what a gazetteer file holds (its rows and name keys).
-BUILD_MODULES = ("gazetteer.py", "placenames.py", "placelists.py")
+BUILD_MODULES = (
+    "gazetteer.py", "gazetteer_build.py", "gazetteer_sources.py", "placenames.py", "placelists.py"
+)
 
 
 def _stale(path: Path) -> bool:

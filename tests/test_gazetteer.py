@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from eventcoder.errors import GazetteerError
-from eventcoder.gazetteer import PARENT_PLACED, Gazetteer, haversine_km, install_gazetteer
+from eventcoder.gazetteer import Gazetteer, haversine_km, install_gazetteer
+from eventcoder.gazetteer_build import PARENT_PLACED
 
 #: Khan ash Shih, as the issue gives it.
 KHAN_AL_SHIH = (33.375, 36.113)

@@ -6,7 +6,8 @@ import pytest
 from spacy.tokens import Doc, Span
 
 from eventcoder.gazetteer import Gazetteer, haversine_km
-from eventcoder.geocode import geoparse, locate_event
+from eventcoder.geocode import locate_event
+from eventcoder.geoparse import geoparse
 from eventcoder.models import Location, Toponym
 from eventcoder.toponyms import find_toponyms
 

@@ -263,7 +263,7 @@ def geoparse(paths: tuple[Path, ...], published: date | None, outlet: str | None
              gazetteer_path: Path | None) -> None:
     """Find and resolve the place names in articles (no event coding)."""
     from eventcoder.gazetteer import Gazetteer
-    from eventcoder.geocode import geoparse as geoparse_doc
+    from eventcoder.geoparse import geoparse as geoparse_doc
     from eventcoder.ingest import read_inputs
     from eventcoder.models import Failure
     from eventcoder.nlp import load_nlp, parse

@@ -14,307 +14,39 @@ capital. A place the gazetteer lacks is never dropped: the event keeps the name 
 takes the coordinates of the nearest containing place the text names ("the town of Khan
 al-Sheih in Southwestern Damascus" -> Rural Damascus), and the reason says so. A sentence that
 names no usable place inherits the article's most recent place of action, at precision 2.
+
+The role each toponym plays in its sentence is read by :mod:`eventcoder.place_roles`; the
+rows of ``eventcoder geoparse`` are :mod:`eventcoder.geoparse`.
 """
 
 from __future__ import annotations
 
-import bisect
-import re
-import weakref
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
-from eventcoder.gazetteer import PARENT_PLACED, Gazetteer, haversine_km
+from eventcoder.gazetteer import Gazetteer, haversine_km
+from eventcoder.gazetteer_build import PARENT_PLACED
 from eventcoder.models import Location, Place, Toponym
 from eventcoder.models import Span as TextSpan
+from eventcoder.place_roles import (
+    _ANAPHORIC_TOWN,
+    EXCLUDED_ROLES,
+    GOVERNMENT_SEATS,
+    REGIONAL_SEATS,
+    PlaceRole,
+    containers_of,
+    doc_memo,
+    is_regional,
+    memo_text,
+    names_surroundings,
+    role_of,
+    sentence_bounds,
+    sentence_list,
+    sentence_roles,
+    span_signature,
+)
 from eventcoder.placenames import index_keys
-from eventcoder.toponyms import qualifies_actor, stated_containers
-
-#: Roles that exclude a toponym from being the event's place.
-EXCLUDED_ROLES = frozenset(
-    {"destination", "origin", "speaker", "separation", "endpoint", "container", "base"}
-)
-
-_MOVE = (
-    r"(?:relocat\w*|transfer\w*|transition\w*|evacuat\w*|mov(?:e|ed|es|ing)|fle(?:e|d|es|eing)|head(?:ed|ing|s)?|sent|"
-    r"send\w*|deport\w*|displac\w*|transport\w*|bus(?:ed|es|sed)?|withdr\w*|retreat\w*|return\w*|escap\w*|"
-    r"dispatch\w*|go|went|gone|travel\w*|march(?:ed|es|ing)|expel\w*|exile\w*|redeploy\w*|cross\w*|"
-    r"smuggl\w*)"
-)
-#: Words between "to" and a destination ("to the town of", "to northern"), never a verb: in
-#: "managed to control X", X is no destination.
-_PLACE_WORDS = (
-    r"(?:(?:(?:north|south|east|west)(?:ern)?|rural|central|greater|upper|lower)\s+|"
-    r"(?:town|village|city|province|governorate|areas?|outskirts|countryside|region|"
-    r"district)\s+(?:of\s+(?:the\s+)?)?)?"
-)
-_DESTINATION = re.compile(
-    rf"\b{_MOVE}\b[^.;:!?]{{0,90}}?\b(?:to|towards?|into)\s+(?:the\s+)?{_PLACE_WORDS}$"
-    r"|\b(?:relocat\w*|transfer\w*|transition\w*|evacuat\w*|deport\w*)\b"
-    r"(?:(?!\b(?:leav\w*|left|positions?|from|stay\w*|remain\w*)\b)[^.;:!?]){0,90}?\bin\s+(?:the\s+)?"
-    r"(?:provinces?|governorates?|regions?|areas?|towns?|city|cities)\s+of\s+(?:the\s+)?$"
-    r"|\b(?:leav\w*|left|head\w*|depart\w*|bound|set\s+off|evacuat\w*|bus\w*)\b[^.;:!?]{0,60}?\bfor\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-_PLAIN_DESTINATION = re.compile(r"\b(?:to|towards?|into)\s+(?:the\s+)?$", re.IGNORECASE)
-_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?:\w+\s+)?$", re.IGNORECASE)
-_SPEAKER = re.compile(
-    r"\b(?:reports?|sources?|activists?|residents?|correspondents?|officials?|reporters?|media|witness(?:es)?|"
-    r"journalists?|observers?|monitors?|spokesm[ae]n|statement|news)\s+(?:\w+\s+){0,2}(?:from|in|at)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-_SEPARATION = re.compile(
-    r"\b(?:separat\w*|isolat\w*|cut(?:ting)?\s+off|split\w*|link\w*|connect\w*)\s+(?:of\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,3}?"
-    r"(?:(?:from|form|and|to|with)\s+(?:the\s+)?)?(?:[\w'’-]+\s+){0,3}?$",
-    re.IGNORECASE,
-)
-_ROAD_FIRST = re.compile(
-    r"\b(?:road|highway|route|path)\s+(?:between|connecting|linking|from)\s+(?:the\s+(?:town|village|city)\s+of\s+)?$",
-    re.IGNORECASE,
-)
-_ROAD_SECOND = re.compile(
-    r"\b(?:road|highway|route|path)\s+(?:between|connecting|linking|from)\s+[^.;]{2,80}?\s+(?:and|to|with)\s+"
-    r"(?:the\s+(?:town|village|city)\s+of\s+)?$",
-    re.IGNORECASE,
-)
-_NEAR_BEFORE = re.compile(
-    r"\b(?:(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+(?:of|outskirts\s+of)|near|"
-    r"nearby|outside|around|outskirts\s+of|vicinity\s+of|countryside\s+of|farms\s+of|surroundings\s+of|"
-    r"edge\s+of|suburbs?\s+of|close\s+to|approaches\s+to|road\s+(?:to|from)|highway\s+(?:to|from))\s+"
-    r"(?:the\s+)?(?:(?:town|village|city)\s+of\s+)?$",
-    re.IGNORECASE,
-)
-_NEAR_AFTER = re.compile(
-    r"^\s+(?:farms?|fields|outskirts|countryside|suburbs?|surroundings|road|highway|plain|hills|valley|"
-    r"area|region|environs|axis|front)\b",
-    re.IGNORECASE,
-)
-_BASE = re.compile(
-    r"\b(?:room|headquarters|hq|command|center|centre|office|embassy|government|ministry|council|leadership|"
-    r"leaders|officials|representatives?|delegat\w*|envoys?|authorities|regime)\s+(?:in|of|at|from)\s+"
-    r"(?:the\s+)?$",
-    re.IGNORECASE,
-)
-#: "groups deployed in Idlib", "fighters operating in Sarmin": where an actor is, which is the
-#: event's place only when the text names no other.
-_STATIONED = re.compile(
-    r"\b(?:based|headquartered|stationed|deployed|hosted|located|operating|positioned|present)\s+"
-    r"(?:in|at)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-#: Verbs of giving ground: "withdrew from X" happens at X, unlike "fled from X".
-_GIVEN_UP = re.compile(
-    r"\b(?:withdr\w*|retreat\w*|expel\w*|oust\w*|evict\w*|flush\w*|clear\w*|pull\w*\s+out|"
-    r"driv\w*\s+(?:\w+\s+){0,4}?out|push\w*\s+(?:\w+\s+){0,4}?(?:back|out))\b[^.;:]{0,50}$",
-    re.IGNORECASE,
-)
-#: "factions supported by Turkey": a country or city named as a backer.
-_SUPPORTER = re.compile(
-    r"\b(?:supported|backed|aided|armed|funded|helped|assisted|sponsored|equipped|trained)\s+by\s+"
-    r"(?:the\s+)?$",
-    re.IGNORECASE,
-)
-#: Seats of governments: "the regime in Damascus" names who acts, not where.
-_SEATS = frozenset({"PCLI", "PPLC", "ADM1"})
-
-_QUALIFIERS = (
-    r"(?:northern|southern|eastern|western|northeastern|northwestern|southeastern|southwestern|central|"
-    r"north|south|east|west|rural|suburban|greater|upper|lower)"
-)
-_REGION_TEXT = re.compile(rf"^{_QUALIFIERS}\s", re.IGNORECASE)
-_COUNTRYSIDE_OF = re.compile(
-    r"\b(?:countryside|province|governorate|desert|region)\s+of\s+(?:the\s+)?$", re.IGNORECASE
-)
-_QUALIFIER_BEFORE = re.compile(rf"\b{_QUALIFIERS}\s+$", re.IGNORECASE)
-_REGION_AFTER = re.compile(
-    r"^\s+(?:(?:north|south|east|west)(?:ern)?[\s-]+(?:(?:north|south|east|west)(?:ern)?\s+)?)?"
-    r"(?:countryside|province|provinces|governorate|region|desert)\b",
-    re.IGNORECASE,
-)
-_ANAPHORIC_TOWN = re.compile(r"^\s+(?:town|village|city|suburb|area)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class _Role:
-    """What a toponym is in its sentence, and how precisely it would locate an event there."""
-
-    kind: str
-    precision: int
-    note: str
-
-
-def _role(
-    toponym: Toponym,
-    sentence_start: int,
-    sentence_end: int,
-    text: str,
-    doc: Doc | None,
-    country: str = "",
-) -> _Role:
-    before = text[sentence_start : toponym.start]
-    after = text[toponym.end : sentence_end]
-    if _ROAD_SECOND.search(before):
-        return _Role("endpoint", 2, "second end of a road")
-    if _ROAD_FIRST.search(before):
-        return _Role("road", 2, "on the road from it")
-    if _SPEAKER.search(before) and re.match(
-        r"^[^.;]{0,40}?\b(?:said|say|says|reported|report|told|stated|claimed|added)\b", after
-    ):
-        return _Role("speaker", 3, "where the speaker is")
-    if _SEPARATION.search(before[-90:]) and re.search(
-        r"separat|isolat|cut(?:ting)? off|split|connects?\b", before[-90:], re.IGNORECASE
-    ):
-        return _Role(
-            "separation", 3, "an objective (separating or linking areas), not a place of action"
-        )
-    if _DESTINATION.search(before[-120:]):
-        return _Role("destination", 3, "a destination")
-    if _ORIGIN.search(before[-40:]):
-        if _GIVEN_UP.search(before[-70:]):
-            # "QSD forces retreated from Kafrnaya": the place changes hands there.
-            return _Role("event", 1, "the place given up")
-        return _Role("origin", 3, "an origin")
-    if _PLAIN_DESTINATION.search(before[-20:]) and re.search(_MOVE, before[-80:], re.IGNORECASE):
-        return _Role("destination", 3, "a destination")
-    if qualifies_actor(after[:40]):
-        return _Role("base", 3, "a qualifier of an actor")
-    if _SUPPORTER.search(before[-40:]):
-        return _Role("base", 3, "a supporter of a side, not a place of action")
-    if _BASE.search(before[-40:]):
-        place = toponym.place
-        if place is None or (
-            place.feature_code not in _SEATS and (not country or place.country_code == country)
-        ):
-            # "the Military Council in Khan Shaykun", "clashes with the regime in Kafruma": a
-            # local seat is where the event happens; "the government in Damascus" is not.
-            return _Role("event", 1, "named with an actor based there")
-        return _Role("base", 3, "a home base or the seat of an actor")
-    if _STATIONED.search(before[-40:]):
-        return _Role("base", 3, "where an actor is stationed")
-    if _NEAR_BEFORE.search(before[-60:]):
-        return _Role("near", 2, "near it")
-    if _NEAR_AFTER.match(after):
-        return _Role("near", 2, "part of its surroundings")
-    if doc is not None and _is_subject(doc, toponym):
-        return _Role("metonym", 1, "the subject of the verb (the place stands for its government)")
-    return _Role("event", 1, "named where it happened")
-
-
-#: Per-Doc memo of roles, containers and fallbacks: an article's events all read the same
-#: toponyms, so each sentence is analysed once. Weak keys: the memo dies with its Doc.
-_MEMO: weakref.WeakKeyDictionary[Doc, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
-
-
-def _memo(doc: Doc) -> dict[Hashable, Any]:
-    memo = _MEMO.get(doc)
-    if memo is None:
-        memo = _MEMO[doc] = {}
-    return memo
-
-
-def _text(doc: Doc) -> str:
-    """The article text (Doc.text rebuilds the string from its tokens on every access)."""
-    memo = _memo(doc)
-    text: str | None = memo.get("text")
-    if text is None:
-        text = memo["text"] = doc.text
-    return text
-
-
-def _spans(toponyms: Sequence[Toponym]) -> tuple[tuple[int, int, str | None], ...]:
-    return tuple((t.start, t.end, t.place.geonameid if t.place else None) for t in toponyms)
-
-
-def _containers_of(doc: Doc, toponyms: Sequence[Toponym]) -> dict[int, int]:
-    key = ("containers", _spans(toponyms))
-    memo = _memo(doc)
-    if key not in memo:
-        memo[key] = stated_containers(_text(doc), toponyms)
-    return memo[key]  # type: ignore[no-any-return]
-
-
-def _sentence_roles(
-    doc: Doc, start: int, end: int, toponyms: Sequence[Toponym]
-) -> dict[int, _Role]:
-    """Roles of the toponyms of one sentence; a name listed after an excluded one shares its
-    role ("relocation to Dara'a or Quneitra": both are destinations)."""
-    key = ("roles", start, end, _spans(toponyms))
-    memo = _memo(doc)
-    if key not in memo:
-        memo[key] = _compute_roles(doc, start, end, toponyms)
-    return memo[key]  # type: ignore[no-any-return]
-
-
-def _compute_roles(doc: Doc, start: int, end: int, toponyms: Sequence[Toponym]) -> dict[int, _Role]:
-    roles: dict[int, _Role] = {}
-    last: tuple[Toponym, _Role] | None = None
-    for toponym in sorted(toponyms, key=lambda t: t.start):
-        role = _role(toponym, start, end, _text(doc), doc, _memo(doc).get("country", ""))
-        if (
-            last is not None
-            and last[1].kind in EXCLUDED_ROLES
-            and re.fullmatch(
-                r"\s*(?:,|,?\s+(?:and|or))\s+(?:the\s+)?", _text(doc)[last[0].end : toponym.start]
-            )
-        ):
-            role = last[1]  # "relocation to Dara'a or Quneitra": both are destinations
-        roles[toponym.start] = role
-        last = (toponym, role)
-    return roles
-
-
-def _is_subject(doc: Doc, toponym: Toponym) -> bool:
-    span = doc.char_span(toponym.start, toponym.end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return False
-    return span.root.dep_ in ("nsubj", "nsubjpass") and span.root.head.pos_ in ("VERB", "AUX")
-
-
-def _sentence_bounds(doc: Doc, toponym: Toponym) -> tuple[int, int]:
-    """Character bounds of the sentence holding a toponym (Span.sent is slow: it scans the Doc)."""
-    memo = _memo(doc)
-    bounds: list[tuple[int, int]] | None = memo.get("sentences")
-    if bounds is None:
-        bounds = memo["sentences"] = [(s.start_char, s.end_char) for s in doc.sents]
-    index = bisect.bisect_right(bounds, (toponym.start, len(_text(doc)) + 1)) - 1
-    if index < 0:
-        return toponym.start, toponym.end
-    return bounds[index]
-
-
-#: Towns that stand for their governorate when named as an area ("the countryside of Hama").
-_REGIONAL_SEATS = frozenset({"PPLA", "PPLC"})
-
-
-def _is_regional(toponym: Toponym, text: str) -> bool:
-    """A region, or a regional capital named as an area ("Southwestern Damascus", "eastern
-    Hama countryside"). A smaller town named so ("the eastern desert of Sokhneh", "northern
-    Afrin") is not a region: the event is near the town (see :func:`_around`)."""
-    place = toponym.place
-    if place is not None and place.feature_class == "A":
-        return True
-    if (
-        place is not None
-        and place.feature_class == "P"
-        and place.feature_code not in _REGIONAL_SEATS
-    ):
-        return False
-    return _around(toponym, text)
-
-
-def _around(toponym: Toponym, text: str) -> bool:
-    """The text names the area around the place ("eastern X", "the countryside of X", "X desert")."""
-    if _REGION_TEXT.match(toponym.text):
-        return True
-    before = text[max(0, toponym.start - 30) : toponym.start]
-    return bool(
-        _QUALIFIER_BEFORE.search(before)
-        or _COUNTRYSIDE_OF.search(before)
-        or _REGION_AFTER.match(text[toponym.end : toponym.end + 20])
-    )
 
 
 def _specificity(toponym: Toponym, text: str, contained: bool) -> float:
@@ -322,12 +54,12 @@ def _specificity(toponym: Toponym, text: str, contained: bool) -> float:
     gazetteer lacks is worth little unless the text says what contains it."""
     place = toponym.place
     if place is None:
-        if _around(toponym, text):
+        if names_surroundings(toponym, text):
             return 0.5
         return 0.75 if contained else 0.45
     if place.feature_code == "PCLI":
         return 0.25
-    if _is_regional(toponym, text) or place.feature_code == "ADM1":
+    if is_regional(toponym, text) or place.feature_code == "ADM1":
         return 0.6
     if place.feature_class == "A":
         return 0.75
@@ -364,7 +96,7 @@ def _container_precision(container: Toponym, text: str) -> int:
         return 3
     if place.feature_code in ("ADM1", "PCLI"):
         return 3
-    if place.feature_class == "P" and _is_regional(container, text):
+    if place.feature_class == "P" and is_regional(container, text):
         return 3
     return 2
 
@@ -381,8 +113,8 @@ _CONFIDENT = 0.7
 
 def _confident_countries(doc: Doc, toponyms: Sequence[Toponym]) -> dict[str, int]:
     """How many distinct places (countries aside) the article confidently names per country."""
-    key = ("confident", _spans(toponyms))
-    memo = _memo(doc)
+    key = ("confident", span_signature(toponyms))
+    memo = doc_memo(doc)
     if key not in memo:
         places: dict[str, set[str]] = {}
         for t in toponyms:
@@ -419,8 +151,8 @@ def _doubtful(
 
 def _article_country(doc: Doc, toponyms: Sequence[Toponym]) -> str:
     """The country most of the article's resolved places lie in ("" when none)."""
-    key = ("country", _spans(toponyms))
-    memo = _memo(doc)
+    key = ("country", span_signature(toponyms))
+    memo = doc_memo(doc)
     if key not in memo:
         counts: dict[str, float] = {}
         for toponym in toponyms:
@@ -542,10 +274,10 @@ def _stationed_place(
     based, came from or went to ("fighters operating in Sarmin", "sent reinforcements to the
     town of Sbeikhan and regained all territory"), precision 2."""
     inside = [t for t in toponyms if t.start >= start and t.end <= end and t.place is not None]
-    roles = _sentence_roles(
+    roles = sentence_roles(
         doc, start, end, [t for t in toponyms if start <= t.start and t.end <= end]
     )
-    country = _memo(doc).get("country", "")
+    country = doc_memo(doc).get("country", "")
     for toponym in inside:
         role = roles.get(toponym.start)
         place = toponym.place
@@ -553,10 +285,12 @@ def _stationed_place(
         if (
             role is not None
             and role.kind in ("base", "origin", "destination")
-            and place.feature_code not in _SEATS
+            and place.feature_code not in GOVERNMENT_SEATS
             and not _doubtful(toponym, country, _confident_countries(doc, toponyms), gazetteer)
         ):
-            target = _seat_of_area(place, gazetteer) if _is_regional(toponym, _text(doc)) else place
+            target = (
+                _seat_of_area(place, gazetteer) if is_regional(toponym, memo_text(doc)) else place
+            )
             return Location(
                 target.name,
                 target,
@@ -584,26 +318,26 @@ def _choose_in_sentence(
     With ``chain`` False (the article-level fallbacks), a name the gazetteer lacks is located
     only by the text around it, never by another sentence's place.
     """
-    text = _text(doc)
+    text = memo_text(doc)
     inside = [t for t in toponyms if t.start >= start and t.end <= end]
     if not inside:
         return None, []
-    containers = _containers_of(doc, toponyms)
+    containers = containers_of(doc, toponyms)
     contained_by = {toponyms[i].start: toponyms[j] for i, j in containers.items()}
     holders = {
         toponyms[j].start
         for i, j in containers.items()
         if toponyms[i].start >= start and toponyms[i].end <= end
     }
-    roles = _sentence_roles(doc, start, end, inside)
-    country = _memo(doc).get("country", "")
+    roles = sentence_roles(doc, start, end, inside)
+    country = doc_memo(doc).get("country", "")
     support = _confident_countries(doc, toponyms)
-    usable: list[tuple[Toponym, _Role]] = []
+    usable: list[tuple[Toponym, PlaceRole]] = []
     excluded: list[str] = []
     for toponym in inside:
         role = roles[toponym.start]
         if toponym.start in holders:
-            role = _Role("container", 3, "the area containing another named place")
+            role = PlaceRole("container", 3, "the area containing another named place")
         if role.kind in EXCLUDED_ROLES:
             if role.kind != "container":
                 excluded.append(f"'{toponym.text}' is {role.note}")
@@ -619,10 +353,10 @@ def _choose_in_sentence(
         for t, _ in usable
         if t.place is not None
         and t.place.feature_class == "P"
-        and t.place.feature_code not in _REGIONAL_SEATS
-        and not _is_regional(t, text)
+        and t.place.feature_code not in REGIONAL_SEATS
+        and not is_regional(t, text)
     ]
-    scored: list[tuple[float, int, Toponym, _Role]] = []
+    scored: list[tuple[float, int, Toponym, PlaceRole]] = []
     for toponym, role in usable:
         weight = {"event": 1.0, "near": 1.0, "road": 1.0, "metonym": 0.35, "base": 0.15}.get(
             role.kind, 0.5
@@ -632,7 +366,7 @@ def _choose_in_sentence(
         place = toponym.place
         if (
             place is not None
-            and (place.feature_code in _REGIONAL_SEATS or place.feature_class == "A")
+            and (place.feature_code in REGIONAL_SEATS or place.feature_class == "A")
             and place.admin1
             and any(
                 v.country_code == place.country_code and v.admin1 == place.admin1 for v in villages
@@ -660,7 +394,7 @@ def _span(toponym: Toponym) -> TextSpan:
 
 def _locate(
     toponym: Toponym,
-    role: _Role,
+    role: PlaceRole,
     toponyms: Sequence[Toponym],
     contained_by: dict[int, Toponym],
     gazetteer: Gazetteer,
@@ -668,7 +402,7 @@ def _locate(
     previous: Location | None,
     chain: bool = True,
 ) -> Location | None:
-    text = _text(doc)
+    text = memo_text(doc)
     place = toponym.place
 
     def earlier() -> Location | None:
@@ -677,7 +411,7 @@ def _locate(
         return previous or _previous_action(doc, toponym.start, toponyms, gazetteer)
 
     if place is not None:
-        regional = _is_regional(toponym, text)
+        regional = is_regional(toponym, text)
         if place.feature_code == "PCLI":
             action = earlier() or (
                 _next_action(doc, toponym.end, toponyms, gazetteer) if chain else None
@@ -720,7 +454,7 @@ def _locate(
             )
         precision = role.precision if role.kind in ("near", "road") else 1
         note = role.note
-        if precision == 1 and place.feature_class == "P" and _around(toponym, text):
+        if precision == 1 and place.feature_class == "P" and names_surroundings(toponym, text):
             precision, note = 2, "the area around it"
         if precision == 1 and PARENT_PLACED in place.source:
             # The list knows the village only by its sub-district: its point is approximate.
@@ -737,7 +471,7 @@ def _locate(
     # The gazetteer lacks the name: keep it as written and borrow a containing place's coordinates.
     container = _known_container(toponym, toponyms, contained_by)
     if container is not None and _doubtful(
-        container, _memo(doc).get("country", ""), _confident_countries(doc, toponyms), gazetteer
+        container, doc_memo(doc).get("country", ""), _confident_countries(doc, toponyms), gazetteer
     ):
         container = None
     if container is not None and container.place is not None:
@@ -745,7 +479,7 @@ def _locate(
         action = earlier()
         if (
             holder.feature_class == "P"
-            and not _is_regional(container, text)
+            and not is_regional(container, text)
             and action is not None
             and action.place is not None
             and haversine_km(
@@ -854,10 +588,10 @@ def _named_with(
     its other mentions), skipping destinations, objectives and other places of no action."""
 
     def usable_near(anchor: Toponym) -> Toponym | None:
-        start, end = _sentence_bounds(doc, anchor)
+        start, end = sentence_bounds(doc, anchor)
         same = [t for t in toponyms if start <= t.start and t.end <= end]
-        roles = _sentence_roles(doc, start, end, same)
-        country = _memo(doc).get("country", "")
+        roles = sentence_roles(doc, start, end, same)
+        country = doc_memo(doc).get("country", "")
         support = _confident_countries(doc, toponyms)
         near = [
             t
@@ -865,7 +599,7 @@ def _named_with(
             if t.place is not None
             and not _doubtful(t, country, support, gazetteer)
             and t.place.feature_class == "P"
-            and not _is_regional(t, _text(doc))
+            and not is_regional(t, memo_text(doc))
             and roles[t.start].kind not in EXCLUDED_ROLES
             and roles[t.start].kind not in ("base", "metonym")
         ]
@@ -886,28 +620,12 @@ def _named_with(
     return None
 
 
-def _sentence_list(doc: Doc) -> list[tuple[int, int]]:
-    memo = _memo(doc)
-    bounds: list[tuple[int, int]] | None = memo.get("sentences")
-    if bounds is None:
-        bounds = memo["sentences"] = [(s.start_char, s.end_char) for s in doc.sents]
-    return bounds
-
-
-def _role_of(doc: Doc, toponym: Toponym, toponyms: Sequence[Toponym]) -> _Role:
-    """The role of a toponym in its own sentence."""
-    start, end = _sentence_bounds(doc, toponym)
-    end = max(end, toponym.end)  # a name the sentence splitter cut in two
-    same = [t for t in toponyms if start <= t.start and t.end <= end]
-    return _sentence_roles(doc, start, end, same)[toponym.start]
-
-
 def _own_location(
     doc: Doc, start: int, end: int, toponyms: Sequence[Toponym], gazetteer: Gazetteer
 ) -> Location | None:
     """Where a sentence itself places its action, from its own words only (memoized)."""
-    key = ("own", start, end, id(gazetteer), _spans(toponyms))
-    memo = _memo(doc)
+    key = ("own", start, end, id(gazetteer), span_signature(toponyms))
+    memo = doc_memo(doc)
     if key not in memo:
         memo[key] = _choose_in_sentence(doc, start, end, None, toponyms, gazetteer, chain=False)[0]
     return memo[key]  # type: ignore[no-any-return]
@@ -918,7 +636,7 @@ def _previous_action(
 ) -> Location | None:
     """The place of action of the latest earlier sentence that names one: the place the event
     step would choose there (a village, not a destination or the region containing it)."""
-    for start, end in reversed(_sentence_list(doc)):
+    for start, end in reversed(sentence_list(doc)):
         if end > before:
             continue
         location = _own_location(doc, start, end, toponyms, gazetteer)
@@ -932,7 +650,7 @@ def _next_action(
 ) -> Location | None:
     """The place of action of the first later sentence that names one ("Gunmen killed two
     fighters. The attack took place in X.")."""
-    for start, end in _sentence_list(doc):
+    for start, end in sentence_list(doc):
         if start < after:
             continue
         location = _own_location(doc, start, end, toponyms, gazetteer)
@@ -946,16 +664,16 @@ def _article_region(
 ) -> Location | None:
     """The region the article names nearest to ``position`` (a governorate, a regional capital
     named as an area, or one that contains another name), placed at its capital."""
-    text = _text(doc)
-    country = _memo(doc).get("country", "")
+    text = memo_text(doc)
+    country = doc_memo(doc).get("country", "")
     regions = [
         t
         for t in toponyms
         if t.place is not None
         and t.place.feature_code != "PCLI"
         and (not country or t.place.country_code == country)
-        and (_is_regional(t, text) or t.place.feature_code in _REGIONAL_SEATS)
-        and _role_of(doc, t, toponyms).kind not in EXCLUDED_ROLES
+        and (is_regional(t, text) or t.place.feature_code in REGIONAL_SEATS)
+        and role_of(doc, t, toponyms).kind not in EXCLUDED_ROLES
         and not _doubtful(t, country, _confident_countries(doc, toponyms), gazetteer)
     ]
     if not regions:
@@ -975,37 +693,3 @@ def _article_region(
         f"'{nearest.text}' -> {_display_name(area)}, placed at its capital, {seat.name}",
         _span(nearest),
     )
-
-
-def geoparse(
-    doc: Doc, gazetteer: Gazetteer, article_id: str, **kw: object
-) -> list[dict[str, object]]:
-    """The rows of ``eventcoder geoparse``: one per toponym, resolved or explicitly not.
-
-    Keyword arguments are passed to :func:`~eventcoder.toponyms.find_toponyms` (``countries``).
-    Coordinates and ids are None for a no-match; ``reason`` says why either way.
-    """
-    from eventcoder.toponyms import find_toponyms
-
-    countries = kw.get("countries") or ()
-    rows: list[dict[str, object]] = []
-    for toponym in find_toponyms(doc, gazetteer, countries=tuple(countries)):  # type: ignore[arg-type]
-        place = toponym.place
-        rows.append(
-            {
-                "article_id": article_id,
-                "start": toponym.start,
-                "end": toponym.end,
-                "text": toponym.text,
-                "geonameid": place.geonameid if place else None,
-                "name": place.name if place else None,
-                "feature_code": place.feature_code if place else None,
-                "country": place.country if place else None,
-                "admin1": place.admin1 if place else None,
-                "latitude": place.latitude if place else None,
-                "longitude": place.longitude if place else None,
-                "score": toponym.score,
-                "reason": toponym.reason,
-            }
-        )
-    return rows

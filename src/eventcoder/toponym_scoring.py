@@ -1,0 +1,588 @@
+"""Disambiguation: score every candidate entry of a name in the context of its article.
+
+A candidate's score weighs the name match, the entry's reliability, its feature against the
+kind words around the name, the article's country focus, the distance to the other places the
+article names, the regions it names and stated containment ("X, Idlib province"). The
+candidates are scored three times so that anchors, regions and containers settle: the first
+choices become the context of the next pass.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from eventcoder.gazetteer import Candidate, haversine_km
+from eventcoder.models import Place, Toponym
+from eventcoder.placenames import index_keys, similarity
+from eventcoder.toponym_lexicon import (
+    ALIAS_OPEN,
+    CONTAINER_GAP,
+    CONTAINER_LINK,
+    EDGE_KM,
+    KIND_AFTER,
+    LIST_GOES_ON,
+    LIST_HOPS,
+    LIST_LINK,
+    MAJOR_FEATURES,
+    MIN_SCORE,
+    OUTSIDE_FOCUS_CONFIDENCE,
+    PARENTHETICAL,
+    POSSESSIVE_LINK,
+    QUARTER_LINK,
+    SUBURBS_KM,
+    article_prefixed,
+    surface_similarity,
+)
+from eventcoder.toponym_spans import Mention, NameGroup
+
+# --------------------------------------------------------------------------------------------
+# Resolution
+# --------------------------------------------------------------------------------------------
+
+
+def _feature_factor(candidate: Candidate, hints: set[str], regional: bool = False) -> float:
+    place = candidate.place
+    code, klass = place.feature_code, place.feature_class
+    if regional:
+        # "Southwestern Damascus" names an area: the widest region of that name fits best.
+        return {"PCLI": 1.0, "ADM1": 1.0, "ADM2": 0.9}.get(code, 0.8)
+    if code == "PCLI":
+        return 1.0 if candidate.tier == "exact" else 0.4
+    if "admin" in hints:  # "province", "governorate"
+        return {"ADM1": 1.0, "ADM2": 0.85}.get(code, 0.7 if klass == "A" else 0.6)
+    if "admin2" in hints:  # "district"
+        return {"ADM2": 1.0, "ADM1": 0.85}.get(code, 0.7 if klass == "A" else 0.6)
+    if hints & {"town", "near", "quarter"}:
+        return 1.0 if klass == "P" else 0.6
+    if "region" in hints:
+        return 1.0 if klass in ("A", "L", "T") else 0.85
+    if klass == "P":
+        return 1.0
+    if code in ("ADM1", "ADM2"):
+        return 0.85
+    if klass == "A":
+        return 0.7
+    if klass in ("T", "H", "L"):
+        return 0.7
+    return 0.5
+
+
+def _distance(place: Place, anchors: Sequence[Place]) -> float | None:
+    if not anchors:
+        return None
+    return min(
+        haversine_km(place.latitude, place.longitude, a.latitude, a.longitude) for a in anchors
+    )
+
+
+def _inside(candidate: Place, container: Place) -> bool:
+    """Whether ``candidate`` lies in ``container``. A regional capital named as a container
+    ("X in Aleppo", "the countryside of Hama") stands for its whole governorate."""
+    if container.feature_code == "PCLI":
+        return candidate.country_code == container.country_code
+    if candidate.country_code and candidate.country_code != container.country_code:
+        return False
+    distance = haversine_km(
+        candidate.latitude, candidate.longitude, container.latitude, container.longitude
+    )
+    capital = container.feature_code in ("PPLC", "PPLA")
+    if capital and candidate.admin1 and container.admin1:
+        # The governorate, or the city's own surroundings across the governorate line (Harasta
+        # and Khan al-Shih are Rural Damascus); not a namesake 40 km away in the next one.
+        return candidate.admin1 == container.admin1 or distance <= SUBURBS_KM
+    district = container.feature_code == "PPLA2"
+    if district and candidate.admin2 and container.admin2:
+        return candidate.admin2 == container.admin2 or distance <= SUBURBS_KM
+    if container.feature_class == "A" and container.feature_code in ("ADM1", "ADM2", "ADM3"):
+        level_name = container.admin1 if container.feature_code == "ADM1" else container.admin2
+        if container.feature_code == "ADM1" and candidate.admin1 and level_name:
+            return candidate.admin1 == level_name
+        if container.feature_code == "ADM2" and candidate.admin2 and level_name:
+            return candidate.admin2 == level_name
+    return distance <= 40.0
+
+
+def _score(
+    candidate: Candidate,
+    group: NameGroup,
+    focus: Sequence[str],
+    anchors: Sequence[Place],
+    containers: Sequence[Place],
+    variants: dict[str, Place],
+    regions: frozenset[tuple[str, str]] = frozenset(),
+    home: Sequence[str] = (),
+) -> tuple[float, list[str]]:
+    hints = {m.hint for m in group.mentions if m.hint}
+    place = candidate.place
+    notes: list[str] = []
+    regional = bool(group.region_candidates)
+    score = (
+        candidate.match_score
+        * group.priors.get(place.geonameid, candidate.prior) ** 0.3
+        * _feature_factor(candidate, hints, regional)
+    )
+    if candidate.tier != "exact":
+        notes.append(
+            f"{candidate.tier} match of '{candidate.matched_name}' ({candidate.match_score:.2f})"
+        )
+        if group.exact_in_focus:
+            # A place spelled exactly so in the article's countries beats one that merely
+            # sounds alike ("Maskana" is Maskanah, not Masqan).
+            score *= 0.8
+    if candidate.prior < 1.0:
+        notes.append("probable coordinates")
+    surface = surface_similarity(group.query, candidate.matched_name)
+    if (
+        candidate.tier == "exact"
+        and surface < 0.8
+        and group.identical
+        and surface_similarity(candidate.matched_name, place.name) < 0.9
+    ):
+        # Another entry carries the name letter for letter ("Bara" the village, not Aleppo's
+        # old name Berea, which merely shares its key); a place's own main name is exempt.
+        score *= 0.6
+        notes.append(f"spelled '{candidate.matched_name}' there")
+    elif candidate.tier == "exact" and surface < 0.6:
+        # The key erased too much ("al-Mallah" and "Male" share one): trust it less.
+        score *= 0.7
+        notes.append(f"spelled '{candidate.matched_name}' there")
+    if place.feature_code == "PCLI" and (
+        surface < 0.85 or article_prefixed(group.query, [candidate])
+    ):
+        # Country names have one spelling in English: "Al-Qaboun" is no Gabon, and "the
+        # Al-Romania area" of a Syrian city is no Romania.
+        score *= 0.4 if surface < 0.85 else 0.2
+    minor = place.feature_code not in MAJOR_FEATURES and place.population < 100_000
+    if regions and place.feature_class == "P" and minor:
+        if (place.country_code, place.admin1) in regions:
+            score *= 1.15
+            notes.append(f"in {place.admin1}, which the article names")
+        else:
+            # Outside every region the article names: a spelling variant is then a guess.
+            score *= 0.85 if candidate.tier == "exact" else 0.6
+    if focus and place.country_code not in focus and place.feature_code != "PCLI":
+        # Abroad, a capital or big city may well be meant, spelled the usual way; a village far
+        # less often, and a name that merely looks like a foreign town almost never.
+        # Spelled as the place is known (its main name), not as one of the hundreds of
+        # alternate names GeoNames gives a world city ("Kitah" is an alternate name of Quito).
+        spelled = (
+            candidate.tier == "exact"
+            and surface_similarity(group.query, place.name) >= 0.85
+            and len(group.key) > 3
+        )
+        world_city = spelled and (place.feature_code == "PPLC" or place.population >= 1_000_000)
+        major = spelled and (place.feature_code in MAJOR_FEATURES and place.population >= 100_000)
+        score *= 0.85 if world_city else 0.5 if major else 0.35 if spelled else 0.15
+        notes.append(f"outside the article's countries ({', '.join(focus)})")
+    elif len(focus) > 1 and place.country_code in home:
+        # Several countries in focus: the one the user installed local lists for breaks ties.
+        score *= 1.1
+    score *= 1.0 + 0.03 * math.log10(place.population + 1)
+    # Regional capitals say which region the article is about (see ``regions``), not which
+    # village is meant: the distance counts to the other villages and towns only.
+    villages = [a for a in anchors if a.feature_code not in ("PPLA", "PPLC")]
+    distance = _distance(place, villages or anchors)
+    # A region is large, and a regional capital has no namesake in its own country: their
+    # distance to the other places counts only abroad ("Washington" the state against the
+    # capital, in an article about Iran).
+    near_regions = place.feature_code in ("ADM1", "PPLA", "PPLC") and (
+        not focus or place.country_code in focus
+    )
+    if distance is not None and place.feature_code != "PCLI" and not near_regions:
+        # A writer who names a hamlet far from everything else the article names probably means
+        # another hamlet; a city far away is often meant.
+        scale = (
+            400.0
+            if place.population >= 100_000 or place.feature_code in ("PPLC", "PPLA")
+            else (150.0 if place.population >= 5_000 or place.feature_class == "A" else 60.0)
+        )
+        if candidate.tier == "exact":
+            home_ground = not focus or place.country_code in focus
+            wide = place.feature_code == "PPLC" or (
+                home_ground and (place.feature_code == "ADM1" or place.population >= 500_000)
+            )
+            # A hamlet a thousand kilometres from everything else is hardly ever meant.
+            floor = 0.85 if wide else 0.55 if distance < 500 else 0.3
+            score *= floor + (1.0 - floor) * math.exp(-distance / scale)
+        else:
+            score *= 0.3 + 0.7 * math.exp(-distance / min(scale, 60.0))
+        if distance < 60:
+            notes.append(f"{distance:.0f} km from the article's other places")
+    for container in containers:
+        if place.feature_code == "PCLI" or (
+            place.feature_class == "A"
+            and container.feature_class == "P"
+            and container.feature_code not in ("PPLA", "PPLC")
+        ):
+            continue  # "Rural Damascus in the outskirts of Mastumeh": no containment
+        if _inside(place, container):
+            score *= 1.25
+            notes.append(f"in {_area_name(container)}, as the text says")
+        else:
+            # The writer says where it is: a namesake elsewhere is almost never meant, and no
+            # answer (the container then places the name) is better than a wrong village. A
+            # governorate is the exception near its edge: writers put a border village in the
+            # next one ("Maskanah in Ar-Raqqa governorate" lies just inside Aleppo).
+            near_edge = container.feature_class == "A" and (
+                haversine_km(
+                    place.latitude, place.longitude, container.latitude, container.longitude
+                )
+                <= EDGE_KM
+            )
+            score *= 0.6 if near_edge else 0.25
+            notes.append(f"not in {_area_name(container)}, where the text puts it")
+    if "quarter" in hints:
+        cities = [
+            a
+            for a in anchors
+            if a.feature_code in ("PPLC", "PPLA", "PPLA2") or a.population >= 50_000
+        ]
+        near_city = _distance(place, cities)
+        if near_city is not None and near_city > 15.0:
+            # "the Hamidiya neighbourhood" of the city the article is about, not a village.
+            score *= 0.3
+            notes.append(f"a quarter {near_city:.0f} km from the article's cities")
+    if hints == {"street"} and not containers:
+        # "Baghdad Street", "Port Said street": named after the place, not in it.
+        score *= 0.5
+        notes.append("named as a street")
+    for variant_name, variant_place in variants.items():
+        if variant_place.geonameid == place.geonameid:
+            score *= 1.3
+            notes.append(f"same place as '{variant_name}' in this article")
+            break
+    # Not capped: the ordering between strong candidates must survive; the reported
+    # confidence is capped at 1 by _choose.
+    return score, notes
+
+
+def _area_name(place: Place) -> str:
+    """A region by its admin name ("Rural Damascus"), other places by their own name."""
+    if place.feature_code == "ADM1" and place.admin1:
+        return place.admin1
+    if place.feature_code == "ADM2" and place.admin2:
+        return place.admin2
+    return place.name
+
+
+def _regions(groups: Sequence[NameGroup], focus: Sequence[str]) -> frozenset[tuple[str, str]]:
+    """The admin1 regions the article names ("Idlib province", "the countryside of Hama")."""
+    out: set[tuple[str, str]] = set()
+    for group in groups:
+        choice = group.choice
+        if choice is None or not choice.place.admin1:
+            continue
+        if focus and choice.place.country_code not in focus:
+            continue
+        place = choice.place
+        hinted = any(m.hint in ("admin", "admin2", "region") for m in group.mentions)
+        # A governorate capital names its governorate as well ("clashes in Hama" is about
+        # the Hama region); a district seat only when the text says district or countryside.
+        if place.feature_code in ("ADM1", "PPLA") or (
+            hinted and place.feature_code in ("PPLC", "ADM2")
+        ):
+            out.add((place.country_code, place.admin1))
+    return frozenset(out)
+
+
+def _container_places(group: NameGroup, groups: Sequence[NameGroup], text: str) -> list[Place]:
+    """Places the text says contain this name: "X in Southwestern Damascus", "X, Idlib province",
+    "X neighbourhood of Deir-ez-Zor city", "Damascus's X neighbourhood"."""
+    out: list[Place] = []
+    mentions = sorted(
+        ((m.start, m.end, g, m) for g in groups for m in g.mentions), key=lambda item: item[:2]
+    )
+    starts = [item[0] for item in mentions]
+
+    def next_container(end: int) -> tuple[NameGroup, Mention] | None:
+        index = bisect.bisect_left(starts, end)
+        # "Hamidiya, Jbeileh and Al-Huwaiqa neighbourhoods in Deir-ez-Zor city": the container
+        # after a list holds every name of it.
+        for _ in range(LIST_HOPS + 1):
+            if index >= len(mentions):
+                return None
+            start, mention_end, container, mention = mentions[index]
+            if start - end > CONTAINER_GAP:
+                return None
+            place = container.choice.place if container.choice else None
+            link = bare_link(text[end:start])
+            if links_container(link, place, text[mention_end : mention_end + 30]):
+                return container, mention
+            if not LIST_LINK.fullmatch(link):
+                return None
+            end = mention_end
+            index = bisect.bisect_left(starts, end)
+        return None
+
+    def previous_container(start: int) -> NameGroup | None:
+        index = bisect.bisect_left(starts, start) - 1
+        while index >= 0 and mentions[index][1] > start:
+            index -= 1
+        if index < 0:
+            return None
+        _, end, container, _ = mentions[index]
+        return container if POSSESSIVE_LINK.match(text[end:start]) else None
+
+    for mention in group.mentions:
+        found = next_container(mention.end)
+        # "Kafr Zayat village in Wadi Barada area in Rural Damascus": when the first container
+        # is unknown, the one that contains it still says where the village is.
+        hops = 0
+        while found is not None and found[0].choice is None and hops < 2:
+            found = next_container(found[1].end)
+            hops += 1
+        holder = found[0] if found is not None else previous_container(mention.start)
+        if holder is None or holder is group or holder.choice is None:
+            continue
+        place = holder.choice.place
+        if place.feature_class in ("A", "P") and place not in out:
+            out.append(place)
+    return out
+
+
+def can_contain(inner: Place | None, outer: Place | None) -> bool:
+    """Whether ``outer`` may contain ``inner`` at all: "Rural Damascus in the outskirts of
+    Mastumeh" is no containment (the region is no part of the village)."""
+    if inner is None or outer is None:
+        return True
+    if inner.feature_code == "PCLI":
+        return False
+    if inner.feature_code == "ADM1" or inner.feature_code in ("PPLC", "PPLA"):
+        # A governorate or its capital lies in nothing smaller than a governorate.
+        return outer.feature_code in ("PCLI", "ADM1") or (
+            outer.feature_code in ("PPLC", "PPLA") and outer.admin1 == inner.admin1
+        )
+    if inner.feature_class == "A":
+        # A district lies in a governorate, which its capital may stand for.
+        return outer.feature_class == "A" or outer.feature_code in ("PPLC", "PPLA")
+    return True
+
+
+def bare_link(link: str) -> str:
+    """The words between two names without parentheses: "Al-Dar'eiyah (Al-Bareed)
+    neighbourhood of Ar-Raqqa" links the first name to the city; an opening parenthesis before
+    a second name makes it an alias, read like a list."""
+    if ALIAS_OPEN.fullmatch(link):
+        return ", "
+    return PARENTHETICAL.sub("", link)
+
+
+def links_container(link: str, container: Place | None, after: str) -> bool:
+    """Whether "X<link>Y<after>" states that Y contains X."""
+    if QUARTER_LINK.match(link):
+        return True
+    return bool(CONTAINER_LINK.match(link)) and _contains(link, container, after)
+
+
+def _contains(link: str, container: Place | None, after: str) -> bool:
+    """Whether "X<link>Y<after>" states that Y contains X. A bare comma does so only before a
+    kind word ("Tiba, Raqqa province") or for a country, a region or a regional capital that
+    ends a list ("Kunduz, Afghanistan", "northern Afrin, Aleppo"); "Berlin, Qamishli and
+    Kurdistan" is a list, not a containment."""
+    if not re.fullmatch(r"\s*,\s*", link):
+        return True
+    if KIND_AFTER.match(after):
+        return True
+    return (
+        container is not None
+        and container.feature_code in ("PCLI", "ADM1", "PPLA", "PPLC")
+        and not LIST_GOES_ON.match(after)
+    )
+
+
+def resolve_groups(
+    groups: Sequence[NameGroup], focus: Sequence[str], text: str, home: Sequence[str] = ()
+) -> None:
+    """Choose each group's entry (or an explicit no-match), scoring three times so that the
+    first choices serve as anchors, regions and containers of the next pass."""
+    live = [g for g in groups if g.mentions]
+    anchors_of: dict[int, Place] = {}
+    # Round 0: names whose exact candidates all sit together in the focus countries are anchors.
+    for index, group in enumerate(live):
+        exact = [c for c in group.exact if not focus or c.place.country_code in focus]
+        if exact and all(c.place.feature_code not in ("PCLI", "ADM1") for c in exact[:1]):
+            first = exact[0].place
+            if all(
+                haversine_km(first.latitude, first.longitude, c.place.latitude, c.place.longitude)
+                < 30
+                for c in exact
+            ):
+                anchors_of[index] = first
+    regions: frozenset[tuple[str, str]] = frozenset()
+    for _ in range(3):
+        variants_of = _variants(live)
+        for index, group in enumerate(live):
+            anchors = [
+                p
+                for i, p in anchors_of.items()
+                if i != index and live[i].key != group.key and not _spellings(live[i], group)
+            ]
+            _choose(group, live, focus, anchors, variants_of.get(index, {}), text, regions, home)
+        regions = _regions(live, focus)
+        anchors_of = {
+            i: g.choice.place
+            for i, g in enumerate(live)
+            if g.choice is not None
+            and g.score >= 0.55
+            and g.choice.place.feature_code not in ("PCLI", "ADM1", "ADM2")
+        }
+
+
+def _spellings(one: NameGroup, other: NameGroup) -> bool:
+    """Whether two names are spellings of one name (same skeleton, or keys 85% alike)."""
+    loose = index_keys(one.query)[1]
+    return bool(loose and loose == index_keys(other.query)[1]) or (
+        similarity(one.key, other.key) >= 0.85
+    )
+
+
+def _variants(groups: Sequence[NameGroup]) -> dict[int, dict[str, Place]]:
+    """For each name, the places chosen for other spellings of it in the same article.
+
+    Only the leading spelling (the one written most often, then first) pulls the others:
+    two spellings pulling each other would swap places from one round to the next.
+    """
+    out: dict[int, dict[str, Place]] = defaultdict(dict)
+
+    def lead(index: int) -> tuple[int, int]:
+        return (-len(groups[index].mentions), min(m.start for m in groups[index].mentions))
+
+    for i, group in enumerate(groups):
+        for j, other in enumerate(groups):
+            if (
+                i == j
+                or other.key == group.key
+                or other.choice is None
+                or other.score < 0.5
+                or other.choice.tier != "exact"
+                or lead(j) > lead(i)
+            ):
+                continue
+            same_skeleton = (
+                index_keys(group.query)[1]
+                and index_keys(group.query)[1] == index_keys(other.query)[1]
+            )
+            if same_skeleton or similarity(group.key, other.key) >= 0.85:
+                out[i][other.mentions[0].text] = other.choice.place
+    return out
+
+
+def _choose(
+    group: NameGroup,
+    groups: Sequence[NameGroup],
+    focus: Sequence[str],
+    anchors: Sequence[Place],
+    variants: dict[str, Place],
+    text: str,
+    regions: frozenset[tuple[str, str]] = frozenset(),
+    home: Sequence[str] = (),
+) -> None:
+    containers = _container_places(group, groups, text)
+    qualifier = next((m.qualifier for m in group.mentions if m.qualifier), "")
+    pool = group.region_candidates or group.candidates
+    scored: list[tuple[float, Candidate, list[str]]] = []
+    regions_here = [
+        c.place for c in pool if c.place.feature_code in ("ADM1", "ADM2") and c.tier == "exact"
+    ]
+    for candidate in pool:
+        score, notes = _score(candidate, group, focus, anchors, containers, variants, regions, home)
+        place = candidate.place
+        if place.feature_code in ("PPLC", "PPLA", "PPLA2") and any(
+            region.country_code == place.country_code
+            and haversine_km(region.latitude, region.longitude, place.latitude, place.longitude)
+            < 30
+            for region in regions_here
+        ):
+            # A region named after its capital ("Moscow", "Idlib"): the bare name means the
+            # town unless the text says province (that hint already favours the region).
+            score *= 1.15
+        scored.append((score, candidate, notes))
+    scored.sort(key=lambda item: -item[0])
+    label = group.mentions[0].text
+    if not scored:
+        group.choice, group.score = None, 0.0
+        group.reason = f"'{label}' is not in the gazetteer"
+        return
+    best_score, best, notes = scored[0]
+    rivals = [
+        s
+        for s, c, _ in scored[1:]
+        if haversine_km(
+            c.place.latitude, c.place.longitude, best.place.latitude, best.place.longitude
+        )
+        > 25
+        and not (c.place.feature_class == "A" or best.place.feature_class == "A")
+        or c.place.country_code != best.place.country_code
+    ]
+    if best_score < MIN_SCORE:
+        group.choice, group.score = None, 0.0
+        group.reason = (
+            f"'{label}' has no convincing gazetteer entry (best: {best.place.name}, "
+            f"{best.place.admin1 or best.place.country}, score "
+            f"{best_score:.2f}{'; ' + '; '.join(notes) if notes else ''})"
+        )
+        return
+    confidence = best_score
+    if focus and best.place.country_code not in focus and best.place.feature_code != "PCLI":
+        # A place outside the article's countries is a guess however well it scores.
+        confidence = min(confidence, OUTSIDE_FOCUS_CONFIDENCE)
+    if rivals and rivals[0] > 0.85 * best_score:
+        confidence *= 0.8
+        notes.append(f"close to {len(rivals)} namesake(s) elsewhere")
+    elif len(scored) > 1:
+        notes.append(f"chosen over {len(scored) - 1} other candidate(s)")
+    where = ", ".join(x for x in (best.place.admin1, best.place.country) if x)
+    if qualifier and group.region_candidates:
+        head = (
+            f"'{label}' = {best.place.name} ({best.place.feature_code}, {where}), "
+            "the area the qualifier names"
+        )
+    elif qualifier:
+        head = f"'{label}' = part of {best.place.name} ({best.place.feature_code}, {where})"
+    else:
+        head = f"'{label}' = {best.place.name} ({best.place.feature_code}, {where})"
+    group.choice, group.score = best, round(min(confidence, 1.0), 3)
+    group.reason = head + (": " + "; ".join(notes) if notes else "")
+
+
+def as_toponyms(groups: Sequence[NameGroup]) -> list[Toponym]:
+    """One Toponym per kept mention, in text order; of overlapping spans only the best stays."""
+    chosen: list[tuple[Mention, NameGroup]] = []
+    for group in groups:
+        if not group.mentions:
+            continue
+        if group.choice is None and not group.placelike:
+            continue
+        chosen.extend((m, group) for m in group.mentions)
+    # Overlapping spans: resolved before unresolved, longer before shorter; among unresolved
+    # ones spaCy's entity spans come before pattern spans.
+    chosen.sort(
+        key=lambda item: (
+            item[1].choice is None,
+            item[1].choice is None and not item[0].labels,
+            -(item[0].end - item[0].start),
+            item[0].start,
+        )
+    )
+    taken: list[tuple[int, int]] = []
+    out: list[Toponym] = []
+    for mention, group in chosen:
+        if any(mention.start < end and start < mention.end for start, end in taken):
+            continue
+        taken.append((mention.start, mention.end))
+        out.append(
+            Toponym(
+                start=mention.start,
+                end=mention.end,
+                text=mention.text,
+                place=group.choice.place if group.choice else None,
+                score=group.score,
+                reason=group.reason,
+            )
+        )
+    out.sort(key=lambda t: t.start)
+    return out
