@@ -16,8 +16,9 @@ from eventcoder.actor_table import (
     normalize_actor_name,
     parse_inter,
 )
-from eventcoder.actors import ActorMention, ActorResolver, mention_role
+from eventcoder.actors import PRO_GOVERNMENT, ActorMention, ActorResolver, allied, mention_role
 from eventcoder.errors import ConfigError
+from eventcoder.models import Actor
 
 SAMPLE_DAY = date(2016, 11, 28)
 
@@ -177,6 +178,48 @@ def test_actors_generic_head_joins_its_name(nlp: Language, resolver: ActorResolv
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "words", "expected"),
+    [
+        # A generic armed word before "from"/"of" and a group is that group.
+        ("2 fighters from rebel and Islamic factions were killed.", "rebel", "Opposition Rebels (Syria)"),
+        # A generic label right before a name describes the name.
+        ("Loyalist militia Tiger Force recaptured Sahm al-Hawa.", "Tiger Force",
+         "Military Forces of Syria (2000-) Tiger Paramilitary Forces (Qawat al Nimr)"),
+    ],
+)
+def test_actors_generic_words_join_the_group_they_describe(
+    nlp: Language, resolver: ActorResolver, text: str, words: str, expected: str
+) -> None:
+    """"fighters from rebel factions" and "the loyalist militia Tiger Force" are one actor each."""
+    found = mentions(nlp, resolver, text, "SY", date(2017, 6, 3))
+    assert by_text(found)[words] == expected
+    assert [m.span.text for m in found if m.actor.name != "Islamist Militia (Syria)"] == [words]
+
+
+def test_actors_military_as_a_plain_adjective_is_no_actor(nlp: Language, resolver: ActorResolver) -> None:
+    """"a military operation" and "the military council of the SDF" do not name the state's army."""
+    text = (
+        "After launching a military operation, rebels controlled Majdal village. Gunmen killed two members "
+        "of the military council of Syrian Democratic Forces. The military shelled the town."
+    )
+    found = mentions(nlp, resolver, text, "SY", date(2017, 6, 3))
+    military = [m for m in found if m.actor.name == "Military Forces of Syria (2000-)"]
+    assert [m.span.text for m in military] == ["military"]
+    assert military[0].span.start == text.index("The military") + 4
+
+
+def test_actors_allied_by_definition() -> None:
+    """A state's forces and the militias fighting for it are one side; rebels and foreign forces are not."""
+    army = Actor("Military Forces of Syria (2000-)", 1)
+    police = Actor("Police Forces of Syria (2000-)", 1)
+    militia = Actor(PRO_GOVERNMENT, 3)
+    rebels = Actor("Opposition Rebels (Syria)", 2)
+    russia = Actor("Military Forces of Russia (2000-)", 8)
+    assert allied(army, militia) and allied(militia, army) and allied(army, police) and allied(rebels, rebels)
+    assert not allied(army, rebels) and not allied(militia, rebels) and not allied(army, russia)
+
+
 def test_actors_case_insensitive_except_acronyms(nlp: Language, resolver: ActorResolver) -> None:
     """Names match in any case; acronyms only in capitals, so the verb 'is' is no actor."""
     upper = by_text(
@@ -238,6 +281,16 @@ def test_actors_validity_dates_pick_the_name_of_the_day(
     actor = resolver.resolve(text, country=country, on=on)
     assert actor is not None
     assert (actor.name, actor.inter) == (expected, inter)
+
+
+@pytest.mark.parametrize(
+    ("on", "expected"),
+    [(date(2017, 6, 1), "JTS: Syrian Revolutionaries Front"), (date(2018, 5, 1), "JTS: Syria Liberation Front")],
+)
+def test_actors_shared_acronym_is_read_by_date(resolver: ActorResolver, on: date, expected: str) -> None:
+    """"JTS" is the Syria Liberation Front from its founding (2018-02-18), the Revolutionaries Front before."""
+    actor = resolver.resolve("JTS", country="SY", on=on)
+    assert actor is not None and actor.name == expected
 
 
 def test_actors_name_used_outside_its_period_says_so(resolver: ActorResolver) -> None:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from eventcoder.dates import find_time_expressions, resolve_event_date
+from eventcoder.dates import find_time_expressions, mentions_time, resolve_event_date
 
 #: The sample article's publication date, a Monday.
 PUBLISHED = date(2016, 11, 28)
@@ -178,6 +178,24 @@ def test_dates_trigger_chooses_between_event_and_report(nlp):
 def test_dates_durations_are_not_time_expressions(nlp, text):
     """Durations ('several days of pause', 'for three weeks') cannot date an event."""
     assert find_time_expressions(_sentence(nlp, text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "dated"),
+    [
+        ("On 7 December 2018, exchange of targeting took place between members of the operation room and regime fighters.", True),
+        ("27 July: One Kenyan airport police was killed in the clash with a group of armed men.", True),
+        ("Sources privy to the talks said on Sunday that the army had advanced.", True),
+        ("Regime forces advanced in the past few days near Tadmor.", True),
+        ("Clashes took place between IS and regime forces in the T2 Pumping Station area.", False),
+        ("ISIS killed 12 Syrian regime soldiers west of the 137th Brigade in Mayadin.", False),
+        ("Talks have been underway between the two sides all throughout the last 12.", False),
+        ("The siege has lasted for three weeks.", False),
+    ],
+)
+def test_dates_mentions_time_tells_dated_from_undated_text(text, dated):
+    """Text with a date, weekday or relative expression is dated; places, numbers and durations are not."""
+    assert mentions_time(text) is dated
 
 
 def test_dates_find_time_expressions_uses_article_offsets(nlp, sample_text):

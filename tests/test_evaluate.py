@@ -17,7 +17,9 @@ from eventcoder.acled import GoldRow, parse_acled_date, read_acled
 from eventcoder.errors import EvaluationError
 from eventcoder.evaluate import (
     NO_EVENT,
+    RowResult,
     actor_agreement,
+    build_report,
     classification,
     evaluate,
     fatality_agreement,
@@ -26,6 +28,7 @@ from eventcoder.evaluate import (
     report_table,
     same_admin,
     sample_rows,
+    score_rows,
     within_tolerance,
     write_figures,
 )
@@ -234,6 +237,30 @@ def test_evaluate_actor_agreement_strict_unordered_and_normalized() -> None:
     assert one_sided.actor2_exact.n == 0 and one_sided.actor2_exact.share is None
 
 
+def test_evaluate_date_numbers_count_dated_notes_apart() -> None:
+    """An undated note is coded on its event_date with precision 2 (the news rule): the date
+    numbers over dated notes leave it out, and the share of undated notes is reported."""
+    undated = _gold(notes="Clashes took place between IS and regime forces in Tadmor.", time_precision=1)
+    dated = _gold(notes="On 7 December 2018, clashes took place in Hakora.", event_date=date(2018, 12, 7), time_precision=1)
+    dated_week = _gold(notes="Regime forces advanced last week near Hama.", time_precision=2)
+    results = [
+        RowResult(undated, _event(time_precision=2)),  # the news rule: publication date, precision 2
+        RowResult(dated, _event(event_date=date(2018, 12, 7), time_precision=1)),
+        RowResult(dated_week, _event(event_date=date(2017, 2, 23), time_precision=2)),
+        RowResult(_gold(notes="Fighting in Idlib."), None),  # no event: counts only among undated notes
+    ]
+    metrics = score_rows(results)
+    assert metrics.undated_notes.n == 4 and metrics.undated_notes.share == pytest.approx(0.5)
+    assert metrics.time_precision_dated.n == 2 and metrics.time_precision_dated.share == 1.0
+    assert metrics.event_date_dated.n == 2 and metrics.event_date_dated.share == pytest.approx(0.5)
+    assert metrics.time_precision.n == 3 and metrics.time_precision.share == pytest.approx(2 / 3)
+    console = Console(record=True, width=200)
+    console.print(report_table(build_report(results)))
+    text = console.export_text()
+    assert "time_precision agr. (dated notes)" in text and "100.0% (n=2)" in text
+    assert "notes with no time expression" in text and "news rule" in text
+
+
 def test_evaluate_matches_the_gold_sub_event_type_first() -> None:
     """Among a note's events the gold sub-event type wins over a more confident other type."""
     gold = _gold(sub_event_type="Air/drone strike")
@@ -294,6 +321,8 @@ def test_evaluate_end_to_end_on_syria_rows(syria_report, tmp_path: Path) -> None
     assert data["overall"]["sub_event_type"]["accuracy"] == pytest.approx(overall.sub_event_type.accuracy, abs=1e-4)
     assert set(data["overall"]["location"]["within_km"]) == {"5", "25", "161"}
     assert len(data["row_results"]) == 10
+    assert "dates_rule" in data and all("dated_note" in row for row in data["row_results"])
+    assert data["overall"]["undated_notes"]["n"] == 10
     console = Console(record=True, width=160)
     console.print(report_table(report))
     text = console.export_text()

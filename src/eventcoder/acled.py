@@ -111,7 +111,13 @@ def _decode(path: Path) -> str:
         except (OSError, EOFError) as error:
             raise EvaluationError(f"{path}: a damaged gzip file ({error}); download it again") from None
     if raw[:2] == b"PK" or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise EvaluationError(f"{path}: a spreadsheet, not a CSV file; save it as CSV (UTF-8) first")
+        raise EvaluationError(
+            f"{path}: a spreadsheet, not a CSV file; save it as CSV (UTF-8) first"
+        )
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise EvaluationError(f"{path}: a binary file, not a CSV file; {_FIX}")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -185,19 +191,48 @@ def read_acled(path: Path, *, label: str = "") -> list[GoldRow]:
             f"(found: {', '.join(header[:8]) or 'none'}{' ...' if len(header) > 8 else ''}); {_FIX}"
         )
     rows: list[GoldRow] = []
+    dates: list[str] = []  # the first few event_date cells as written, for messages
     try:
         line = reader.line_num + 1
         for raw in reader:
             notes = (raw.get("notes") or "").strip()
             if notes:
                 rows.append(_gold_row(path, label or path.name, line, raw, columns, notes))
+                if len(dates) < 3:
+                    dates.append((raw.get("event_date") or "").strip())
             line = reader.line_num + 1
     except csv.Error as error:
-        raise EvaluationError(f"{path}:{reader.line_num}: malformed CSV ({error}); {_FIX}") from None
+        raise EvaluationError(
+            f"{path}:{reader.line_num}: malformed CSV ({error}); {_FIX}"
+        ) from None
+    _check_values(path, rows, dates)
     return rows
 
 
-def _gold_row(path: Path, label: str, line: int, raw: dict[str, str], columns: frozenset[str], notes: str) -> GoldRow:
+def _check_values(path: Path, rows: list[GoldRow], dates: list[str]) -> None:
+    """Fail on a file with ACLED's column names but not ACLED's values: nothing to code, no
+    readable event_date, or no ACLED sub_event_type (another codebook's labels)."""
+    if not rows:
+        raise EvaluationError(
+            f"{path}: no row has a note to code (the notes column is empty); {_FIX}"
+        )
+    if all(row.event_date is None for row in rows):
+        shown = ", ".join(repr(d) for d in dates)
+        raise EvaluationError(
+            f"{path}: no event_date could be read (first values: {shown}); "
+            "write dates as 2020-03-21, 21 March 2020 or 21-Mar-20"
+        )
+    if not any(row.sub_event_type in taxonomy.BY_NAME for row in rows):
+        example = rows[0].sub_event_type or "(empty)"
+        raise EvaluationError(
+            f"{path}: no sub_event_type is one of ACLED's (first value: {example!r}); "
+            "evaluation needs ACLED's sub-event types, e.g. 'Armed clash', 'Peaceful protest'"
+        )
+
+
+def _gold_row(
+    path: Path, label: str, line: int, raw: dict[str, str], columns: frozenset[str], notes: str
+) -> GoldRow:
     sub_event_type = (raw.get("sub_event_type") or "").strip()
     event_type = _text(raw, "event_type", columns) or ""
     if not event_type and sub_event_type in taxonomy.BY_NAME:

@@ -62,7 +62,9 @@ __all__ = [
     "ALIAS_COLUMNS",
     "ActorContext",
     "ActorMention",
+    "PRO_GOVERNMENT",
     "ActorResolver",
+    "allied",
     "country_code",
     "country_name",
     "interaction_code",
@@ -72,6 +74,9 @@ __all__ = [
 ]
 
 _PACKAGED_TABLE = "actors.csv"
+
+#: ACLED's name for the militias that fight for a government ("allied militias", "loyalists").
+PRO_GOVERNMENT = "Militia (Pro-Government)"
 _STATE_NAME = re.compile(r"^(?:Former )?(?:Military|Police) Forces of (?:the )?(.+?) \(")
 
 
@@ -137,6 +142,19 @@ class _Match:
     on_date: bool  # the row's period contains the date (or no date was given)
     fuzzy_alias: str = ""  # set when the words only resemble the alias
     score: float = 100.0
+
+
+def allied(first: models.Actor, second: models.Actor) -> bool:
+    """True when two actors are on the same side by definition, whatever the sentence says.
+
+    The same actor; two state forces of the report's country (army and police, a unit and its
+    army: inter 1); and a state's forces with the militias that fight for it ("regime forces
+    and allied militias"). Foreign forces (inter 8) are allies only by what a report says.
+    """
+    if first.name == second.name:
+        return True
+    sides = {"militia" if a.name == PRO_GOVERNMENT else a.inter for a in (first, second)}
+    return sides in ({1}, {1, "militia"})
 
 
 def _state_country(acled_name: str) -> str | None:
@@ -266,6 +284,8 @@ class ActorResolver:
                 if row is None or self._inside_proper_name(doc, span, row):
                     continue
                 if row.inter == 4 and _names_a_place(doc, span):
+                    continue
+                if _qualifies_a_thing(doc, span):
                     continue
                 spans.append(span)
                 chosen[(start, end)] = (row, on_date)
@@ -511,21 +531,42 @@ def _names_a_place(doc: Doc, span: SpacySpan) -> bool:
     return before in _PLACE_BEFORE or after in _PLACE_AFTER
 
 
-_GENERIC_HEAD_LINKS = frozenset({"of", "the", "'s", "’s"})
+#: Nouns that "military" qualifies without naming the armed forces as an actor: "a military
+#: operation" (by rebels as often as by the army), "the military council of the SDF",
+#: "military sources said".
+_NOT_ACTOR_HEADS = frozenset(
+    {
+        "operation", "operations", "council", "councils", "court", "courts", "source", "sources",
+        "official", "officials", "spokesman", "spokesperson", "analyst", "analysts", "expert",
+        "experts", "campaign", "uniform", "uniforms", "academy",
+    }
+)  # fmt: skip
+
+
+def _qualifies_a_thing(doc: Doc, span: SpacySpan) -> bool:
+    """True for the adjective "military" before a noun that is not the forces themselves."""
+    if len(span) != 1 or span[0].lower_ != "military" or span.end >= len(doc):
+        return False
+    return doc[span.end].lower_ in _NOT_ACTOR_HEADS
+
+
+_GENERIC_HEAD_LINKS = frozenset({"of", "from", "the", "a", "an", "'s", "’s"})
 
 
 def _absorb_generic_heads(doc: Doc, matches: list[_Match]) -> list[_Match]:
     """Fold a generic armed word into the actor it qualifies: "Taliban militants", "loyalist
-    militia fighters", "fighters of the QSD".
+    militia fighters", "fighters of the QSD", "fighters from rebel factions"; and drop a generic
+    label right before a name: "the loyalist militia Tiger Force", "Islamist faction Jaysh
+    al-Izza" name the Tiger Force and Jaysh al-Izza.
 
     Without this, "militants" in "Taliban militants" would be a second, generic mention of the
     same actor and could be resolved through the article to a different one.
     """
     kept: list[_Match] = []
     for index, match in enumerate(matches):
+        after = matches[index + 1] if index + 1 < len(matches) else None
         if _is_armed_generic(match.row):
             before = kept[-1] if kept else None
-            after = matches[index + 1] if index + 1 < len(matches) else None
             if (
                 before is not None
                 and not _is_armed_generic(before.row)
@@ -535,10 +576,19 @@ def _absorb_generic_heads(doc: Doc, matches: list[_Match]) -> list[_Match]:
                 continue
             if (
                 after is not None
-                and after.row.kind in ("named", "state")
+                and not _is_armed_generic(after.row)
+                and after.row.inter != 7
                 and _linked(doc, match.end, after.start, 2)
             ):
                 continue
+        elif (
+            match.row.kind == "generic"
+            and 2 <= match.row.inter <= 4
+            and after is not None
+            and after.row.kind in ("named", "state")
+            and after.start == match.end
+        ):
+            continue
         kept.append(match)
     return kept
 

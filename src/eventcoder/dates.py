@@ -241,9 +241,19 @@ def find_time_expressions(sentence: SpacySpan) -> list[Span]:
     return [Span(f.start, f.end, f.text) for f in _find(sentence)]
 
 
-def _find(sentence: SpacySpan) -> list[_Found]:
-    text = sentence.text
-    base = sentence.start_char
+def mentions_time(text: str) -> bool:
+    """True when ``text`` holds a time expression that can date an event ("On 7 December 2018",
+    "on Sunday", "two weeks ago", "last week"), found by the patterns alone, with no parse.
+
+    Used to tell dated from undated texts (``eventcoder evaluate`` scores time precision on
+    the notes that carry a date); spaCy's DATE entities, which :func:`find_time_expressions`
+    adds when dateparser can place them, are not looked at.
+    """
+    return any(_is_point(found) for found in _pattern_matches(text, 0))
+
+
+def _pattern_matches(text: str, base: int) -> list[_Found]:
+    """Our patterns' matches in ``text`` (offsets shifted by ``base``), longest first, no overlaps."""
     candidates: list[_Found] = []
     for kind, pattern in _COMPILED:
         for match in pattern.finditer(text):
@@ -259,6 +269,11 @@ def _find(sentence: SpacySpan) -> list[_Found]:
     for found in candidates:
         if all(found.end <= c.start or found.start >= c.end for c in chosen):
             chosen.append(found)
+    return chosen
+
+
+def _find(sentence: SpacySpan) -> list[_Found]:
+    chosen = _pattern_matches(sentence.text, sentence.start_char)
     for ent in sentence.ents:
         if ent.label_ not in ("DATE", "TIME"):
             continue

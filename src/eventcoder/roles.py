@@ -175,6 +175,32 @@ def support_tokens(clause: Token) -> set[int]:
     return found
 
 
+#: Verbs/nouns through which allies are named: "backed by", "with the support of", "air cover".
+#: Unlike :data:`SUPPORT_MARKERS`, "accompanied by" is not among them: what accompanies a
+#: clash ("accompanied by regime shelling") may come from the other side.
+ALLY_MARKERS = frozenset({"back", "support", "cover", "assist", "aid", "reinforce"})
+#: Prepositions that add allies or members to an actor: "alongside X", "including X".
+ALLY_PREPS = frozenset({"alongside", "including"})
+
+
+def ally_tokens(clause: Token) -> set[int]:
+    """Tokens naming the allies of a side inside a clause.
+
+    "QSD, backed by the Coalition, ...", "regime forces with Russian air cover", "rebels,
+    including Ahrar al-Sham": the actors named there fight beside the side they qualify, so
+    they are never its opponent.
+    """
+    found: set[int] = set()
+    for token in clause.subtree:
+        if token.i == clause.i:
+            continue
+        if token.lemma_.lower() in ALLY_MARKERS or (
+            token.dep_ == "prep" and token.lower_ in ALLY_PREPS
+        ):
+            found |= {t.i for t in token.subtree}
+    return found
+
+
 def is_anchored(trigger: Span) -> bool:
     """True when a trigger noun is reported by a verb, not just mentioned in passing.
 
