@@ -13,7 +13,11 @@ aliases in parsed articles and resolves them to actors.
 
 Matching uses spaCy's PhraseMatcher over the parsed article and keeps the longest match
 ("Free Syrian Army" wins over "army"). A generic armed word right after a name belongs to it
-("Taliban militants" is one mention). Capitalised names no alias matched are compared with the
+("Taliban militants" is one mention), as does one before "of"/"from" and a group ("fighters
+from rebel factions"); a generic label right before a name only describes it ("the loyalist
+militia Tiger Force"); "military" qualifying a thing ("a military operation") names no
+actor. :func:`allied` says which actors are one side by definition (a state's forces and
+the militias fighting for it). Capitalised names no alias matched are compared with the
 named aliases by spelling similarity ("Rahman Corp" -> "Al Rahman Corps",
 :mod:`eventcoder.actor_spelling`). Community names
 used as places ("West Pokot", "Turkana County") are not identity militias. Every resolved
@@ -60,9 +64,9 @@ from eventcoder.actor_table import (
 # the modules that import them from here (extract, acled, evaluate, the alias-drafting script).
 __all__ = [
     "ALIAS_COLUMNS",
+    "PRO_GOVERNMENT",
     "ActorContext",
     "ActorMention",
-    "PRO_GOVERNMENT",
     "ActorResolver",
     "allied",
     "country_code",

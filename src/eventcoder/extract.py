@@ -13,6 +13,16 @@ For every sentence, in text order:
 
 Then ACLED's disaggregation rule merges what is one event: the same day, place, actors and
 sub-event type mentioned twice in an article is one event, with the evidence of both mentions.
+
+**Actors.** actor1 is the side that acts (the agent of the trigger), actor2 the side acted upon;
+when the text gives no direction the side named first is actor1. A list of sides ("clashes
+between X, backed by Y, and Z against W") is read linearly and split by "against", by "on one
+hand ... on the other", else by camp: supporters and a state's own militias stay on the first
+side (:func:`_list_sides`). The coordinated subjects of a reciprocal verb ("X and Y clashed")
+are two sides; a named group beats generic labels on its side; the dead of a mutual fight are
+the side acted upon; allies are never the opponent; a side left unnamed is the one its
+counterpart fought earlier in the article, else the article's main opponent, else an
+unidentified armed group; a fight within one group has it on both sides.
 """
 
 from __future__ import annotations
