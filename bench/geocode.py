@@ -32,6 +32,8 @@ Usage:
     python bench/geocode.py                              # Syria battles + Afghanistan, every row
     python bench/geocode.py --sample 1500 --seed 0       # 1500 rows of each file (all if fewer)
     python bench/geocode.py --files ../shared/dev/acled/kenya_2004-2019.csv.gz --sample 300
+    python bench/geocode.py --rows-out rows.jsonl        # also every row, to diff two runs
+    python bench/geocode.py --origins misses.txt         # only these rows (file:line, one a line)
 Writes bench/out/geocode.json (or --out).
 """
 
@@ -312,6 +314,30 @@ def _example(item: Placed) -> dict[str, Any]:
     }
 
 
+def write_rows(path: Path, placed: Sequence[Placed]) -> None:
+    """Every located row as one JSON line: to compare two runs row by row, or read the misses."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for item in placed:
+            gold, event = item.row.gold, item.event
+            record: dict[str, Any] = {
+                "origin": gold.origin,
+                "country": gold.country,
+                "geo_precision": gold.geo_precision,
+                "in_gazetteer": item.in_gazetteer,
+                "hit": item.hit,
+                "distance_km": round(item.distance, 1) if item.distance is not None else None,
+                "other_country": item.other_country,
+                "pattern": miss_pattern(item) if event is not None and not item.hit else "",
+                "gold": f"{gold.location} ({gold.admin1}) {gold.latitude},{gold.longitude}",
+            }
+            if event is not None:
+                record["predicted"] = f"{event.location} ({event.admin1}) {event.latitude},{event.longitude}"
+                record["reason"] = _location_reason(event)
+            record["note"] = gold.notes
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 # --------------------------------------------------------------------------------------------
 # Output
 
@@ -367,6 +393,12 @@ def print_table(console: Console, results: dict[str, Any]) -> None:
             f"target (Syria, geo_precision 1, place in gazetteer): {_fmt(target['within_25km'])} within 25 km "
             f"of {target['events']} events (goal >= 90%), {target['other_country']} in another country (goal 0)"
         )
+        patterns = Table(title="misses of the target rows", title_justify="left")
+        patterns.add_column("pattern")
+        patterns.add_column("rows", justify="right")
+        for pattern, count in target.get("miss_patterns", {}).items():
+            patterns.add_row(pattern, str(count))
+        console.print(patterns)
     console.print(
         f"{results['rows']} rows coded in {results['coding_seconds']:.0f} s "
         f"({results['seconds_per_row']:.3f} s/row); every row of these files would take about "
@@ -393,6 +425,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="admin boundary GeoJSON files for the build")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the gazetteer even if it exists")
     parser.add_argument("--out", type=Path, default=OUT / "geocode.json", help="JSON summary path")
+    parser.add_argument("--rows-out", type=Path, default=None,
+                        help="also write every located row (hit or miss, pattern, reason) as JSON lines here")
+    parser.add_argument("--origins", type=Path, default=None,
+                        help="code only the rows whose origin (file:line) is listed in this file, one a line")
     args = parser.parse_args(argv)
     console = Console(width=max(Console().width, 200))
 
@@ -405,6 +441,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         totals[path.name] = len(rows)
         if args.sample is not None and args.sample < len(rows):
             rows = random.Random(args.seed).sample(rows, args.sample)
+        if args.origins is not None:
+            wanted = set(args.origins.read_text(encoding="utf-8").split())
+            rows = [row for row in rows if row.origin in wanted]
         chosen.extend(rows)
 
     pipeline = Pipeline(load_settings(gazetteer=args.gazetteer))
@@ -453,8 +492,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "lookup_ms_median": round(1000 * statistics.median(timings), 3) if timings else None,
         "lookup_ms_p95": round(1000 * sorted(timings)[int(0.95 * (len(timings) - 1))], 3) if timings else None,
     }
+    if syria_p1:
+        results["target"]["miss_patterns"] = dict(
+            Counter(miss_pattern(p) for p in syria_p1 if not p.hit).most_common()
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    if args.rows_out is not None:
+        write_rows(args.rows_out, placed)
     print_table(console, results)
     console.print(f"JSON summary: {args.out}")
     return 0

@@ -335,3 +335,27 @@ def test_geocode_backer_country_and_foreign_street_names_are_not_event_places(  
     for location in (backed, street):
         assert location.place is not None and location.place.country_code == "SY", location
     assert street.place is not None and street.place.admin1 == "Deir-ez-Zor"
+
+
+def test_geocode_the_regime_in_a_city_is_the_city(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """ "militias allied to the regime in Damascus city": the city is where the battle is, not
+    the seat of the government."""
+    location = _first_location(
+        nlp, gazetteer, "The Islamic State battled militias allied to the regime in Damascus city."
+    )
+    assert location.place is not None and location.place.admin1 == "Damascus", location.reason
+
+
+def test_geocode_villages_listed_before_their_region_are_the_place(
+    nlp, gazetteer: Gazetteer
+) -> None:  # type: ignore[no-untyped-def]
+    """ "in Rasm Hamam, Abu Khanadeq, and other villages in northeast Hama": Hama only contains
+    the villages; the event is at one of them, not at the city 45 km away."""
+    location = _first_location(
+        nlp,
+        gazetteer,
+        "Islamic State fighters carried out an attack on Hayat Tahrir al-Sham fighters in Rasm "
+        "Hamam, Abu Khanadeq, and other villages in northeast Hama.",
+    )
+    assert location.place is not None and location.place.feature_code != "PPLA", location.reason
+    assert haversine_km(location.place.latitude, location.place.longitude, 35.41, 37.16) < 25

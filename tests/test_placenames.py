@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from eventcoder.placenames import block_key, is_generic, loose_key, name_key, similarity
+from eventcoder.placenames import (
+    block_key,
+    direction_variants,
+    is_generic,
+    loose_key,
+    name_key,
+    similarity,
+)
 
 KHAN_AL_SHIH = (
     "Khan al-Sheih",
@@ -128,3 +135,20 @@ def test_placenames_generic_words_alone_are_no_names(word: str) -> None:
 def test_placenames_real_names_are_not_generic(name: str) -> None:
     """Names of places, one word or several, are never taken for generic words."""
     assert not is_generic(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "variants"),
+    [
+        ("Jurdi al-Sharqi", ("Eastern Jurdi",)),
+        ("Al-Jurdi al-Gharbi", ("Western Al-Jurdi", "Western Jurdi")),
+        ("Msheirfeh Shamaliyah", ("Northern Msheirfeh",)),
+        ("Eastern Habra", ("Habra Sharqi", "Habra Sharqiyah")),
+        ("Kafr Nabl", ()),
+    ],
+)
+def test_placenames_direction_variants_swap_the_language_of_the_direction(
+    name: str, variants: tuple[str, ...]
+) -> None:
+    """A village's half is written "X al-Sharqi" or "Eastern X": each form gives the other."""
+    assert direction_variants(name) == variants

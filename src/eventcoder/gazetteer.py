@@ -307,6 +307,7 @@ class Gazetteer:
         limit: int = 20,
         fuzzy: bool = True,
         feature_classes: Sequence[str] = (),
+        fuzzy_only: bool = False,
     ) -> list[Candidate]:
         """Entries a name may refer to, best match first: exact key, same skeleton, then fuzzy.
 
@@ -321,6 +322,9 @@ class Gazetteer:
             fuzzy: False skips the fuzzy tier (for scanning text, where most n-grams are not
                 places and only exact hits matter).
             feature_classes: only these GeoNames feature classes ("P", "A" ...).
+            fuzzy_only: only the fuzzy tier, even when the name has exact or skeleton matches:
+                for a name whose exact namesakes the text rules out ("Al-Thaljah village in
+                southern Idleb" is no Thalja in Hasakeh), other spellings may still fit.
         """
         key, loose, block = index_keys(name)
         if not key:
@@ -335,6 +339,9 @@ class Gazetteer:
             params.extend(feature_classes)
         fetch = max(limit * 3, 30)
         best: dict[int, tuple[float, str, str, tuple[Any, ...]]] = {}
+        if fuzzy_only:
+            self._fuzzy_tier(key, block, where, params, fetch, best)
+            return self._candidates(best, limit)
         for row in self._db.execute(
             f"SELECT n.name, n.key, {_SELECT_PLACE} FROM names n JOIN places p ON p.id = n.place "
             f"WHERE n.key = ?{where} ORDER BY p.importance DESC LIMIT ?",
@@ -353,24 +360,43 @@ class Gazetteer:
                 if score > best.get(row[2], (0.0,))[0]:
                     best[row[2]] = (score, row[0], "loose", row[2:])
         if not best and fuzzy:
-            rows = self._db.execute(
-                "SELECT n.key, n.place FROM names n JOIN places p ON p.id = n.place WHERE "
-                f"n.block = ?{where}",
-                [block, *params],
-            ).fetchall()
-            if rows:
-                matches = process.extract(
-                    key,
-                    [r[0] for r in rows],
-                    scorer=fuzz.ratio,
-                    score_cutoff=FUZZY_CUTOFF * 100,
-                    limit=fetch,
-                )
-                for _, score, index in matches:
-                    place_id = rows[index][1]
-                    value = 0.95 * score / 100.0
-                    if value > best.get(place_id, (0.0,))[0]:
-                        best[place_id] = (value, rows[index][0], "fuzzy", ())
+            self._fuzzy_tier(key, block, where, params, fetch, best)
+        return self._candidates(best, limit)
+
+    def _fuzzy_tier(
+        self,
+        key: str,
+        block: str,
+        where: str,
+        params: list[str],
+        fetch: int,
+        best: dict[int, tuple[float, str, str, tuple[Any, ...]]],
+    ) -> None:
+        """Add the names of the same block whose keys are at least FUZZY_CUTOFF alike."""
+        rows = self._db.execute(
+            "SELECT n.key, n.place FROM names n JOIN places p ON p.id = n.place WHERE "
+            f"n.block = ?{where}",
+            [block, *params],
+        ).fetchall()
+        if not rows:
+            return
+        matches = process.extract(
+            key,
+            [r[0] for r in rows],
+            scorer=fuzz.ratio,
+            score_cutoff=FUZZY_CUTOFF * 100,
+            limit=fetch,
+        )
+        for _, score, index in matches:
+            place_id = rows[index][1]
+            value = 0.95 * score / 100.0
+            if value > best.get(place_id, (0.0,))[0]:
+                best[place_id] = (value, rows[index][0], "fuzzy", ())
+
+    def _candidates(
+        self, best: dict[int, tuple[float, str, str, tuple[Any, ...]]], limit: int
+    ) -> list[Candidate]:
+        """The best matches as Candidates: by score, then importance; fuzzy ones by score."""
         ranked = sorted(
             best.items(), key=lambda item: (-item[1][0], -(item[1][3][13] if item[1][3] else 0.0))
         )

@@ -20,6 +20,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from eventcoder.models import Toponym
+from eventcoder.toponym_lexicon import CITY_AFTER
 from eventcoder.toponyms import qualifies_actor, stated_containers
 
 #: Roles that exclude a toponym from being the event's place.
@@ -174,9 +175,14 @@ def _role(
         return PlaceRole("base", 3, "a supporter of a side, not a place of action")
     if _BASE.search(before[-40:]):
         place = toponym.place
-        if place is None or (
-            place.feature_code not in GOVERNMENT_SEATS
-            and (not country or place.country_code == country)
+        # "the regime in Damascus city": the city itself, not its government.
+        if (
+            place is None
+            or CITY_AFTER.match(after)
+            or (
+                place.feature_code not in GOVERNMENT_SEATS
+                and (not country or place.country_code == country)
+            )
         ):
             # "the Military Council in Khan Shaykun", "clashes with the regime in Kafruma": a
             # local seat is where the event happens; "the government in Damascus" is not.

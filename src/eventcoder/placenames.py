@@ -414,3 +414,57 @@ def similarity(key_a: str, key_b: str) -> float:
     if not key_a or not key_b:
         return 0.0
     return fuzz.ratio(key_a, key_b) / 100.0
+
+
+#: Arabic direction adjectives after a name and the English word written before it instead:
+#: "Jurdi al-Sharqi" is "Eastern Jurdi", "Msheirfeh al-Shamaliyah" "Northern Msheirfeh".
+_ARABIC_DIRECTIONS: tuple[tuple[str, str], ...] = (
+    ("sh[ae]rq[iy]|sharki", "Eastern"),
+    ("gh[ae]rb[iy]", "Western"),
+    ("sham[ae]l[iy]", "Northern"),
+    ("jan[ou]+b[iy]|q[ai]bl[iy]", "Southern"),
+    ("taht[ae]n[iy]", "Lower"),
+    ("f[ao]+q[ae]n[iy]", "Upper"),
+)
+_ARABIC_DIRECTION = re.compile(
+    r"^(?P<base>.+?)[\s-]+(?:(?:al|el|ash|esh|ech|as|es)[\s-]?)?"
+    rf"(?P<adjective>(?:{'|'.join(root for root, _ in _ARABIC_DIRECTIONS)})\w*)$",
+    re.IGNORECASE,
+)
+_ENGLISH_DIRECTION = re.compile(
+    r"^(?P<direction>eastern|western|northern|southern|east|west|north|south|lower|upper)\s+"
+    r"(?P<base>.+)$",
+    re.IGNORECASE,
+)
+_ENGLISH_TO_ARABIC = {
+    "east": ("Sharqi", "Sharqiyah"),
+    "west": ("Gharbi", "Gharbiyah"),
+    "north": ("Shamali", "Shamaliyah"),
+    "south": ("Janoubi", "Qibli"),
+    "lower": ("Tahtani",),
+    "upper": ("Fawqani",),
+}
+
+
+def direction_variants(name: str) -> tuple[str, ...]:
+    """The same name with its direction word in the other language, for a second lookup.
+
+    Syrian lists and reports write a village's half both ways: "Jurdi al-Sharqi" and
+    "Eastern Jurdi", "Al-Habr Al-Sharqiyah" and "Eastern Habr". Returns () for a name with no
+    direction word.
+    """
+    arabic = _ARABIC_DIRECTION.match(name.strip())
+    if arabic:
+        adjective = arabic.group("adjective").lower()
+        english = next(
+            word for root, word in _ARABIC_DIRECTIONS if re.match(root, adjective, re.IGNORECASE)
+        )
+        base = arabic.group("base").strip()
+        bare = re.sub(r"^(?:al|el|ad|an|ar|as|ash|at|az)[\s-]+", "", base, flags=re.IGNORECASE)
+        return tuple(dict.fromkeys(f"{english} {b}" for b in (base, bare)))
+    english_match = _ENGLISH_DIRECTION.match(name.strip())
+    if english_match:
+        direction = english_match.group("direction").lower().removesuffix("ern")
+        base = english_match.group("base").strip()
+        return tuple(f"{base} {adjective}" for adjective in _ENGLISH_TO_ARABIC[direction])
+    return ()

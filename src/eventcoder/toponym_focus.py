@@ -17,6 +17,7 @@ from eventcoder.gazetteer import Candidate, Gazetteer, haversine_km
 from eventcoder.models import Place
 from eventcoder.placenames import index_keys
 from eventcoder.toponym_lexicon import (
+    ACRONYM,
     ATTRIBUTIVE,
     DEMONYM_EXCEPTIONS,
     MAJOR_FEATURES,
@@ -193,8 +194,8 @@ def keep_places(groups: Sequence[NameGroup], focus: Sequence[str]) -> None:
         if abroad or any(c.place.feature_code == "PCLI" for c in group.exact):
             # "US Special Forces", "Uzbek and Turkestan fighters": the name qualifies an actor.
             group.mentions = [m for m in group.mentions if "attributive" not in m.evidence]
-        if re.fullmatch(r"[A-Z][A-Z.]{1,4}", group.query):
-            # Acronyms ("AAS", "SDF") are actors, unless they name a country ("US", "UAE").
+        if ACRONYM.fullmatch(group.query):
+            # Acronyms ("AAS", "SDF", "JaT") are actors, unless they name a country ("US", "UAE").
             group.candidates = [c for c in group.candidates if c.place.feature_code == "PCLI"]
             if not group.candidates:
                 group.mentions = []

@@ -10,6 +10,7 @@ so each cue is defined once.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -71,6 +72,10 @@ DIRECTIONS = (
     "southwest|north|south|east|west|upper|lower|greater|rural|suburban|outer|inner"
 )
 QUALIFIER = re.compile(rf"^(?:{DIRECTIONS})\s+", re.IGNORECASE)
+#: A compass direction as written: "east", "Eastern", "north-west", "south eastern".
+COMPASS = re.compile(
+    r"\b(?:north|south|east|west)(?:ern)?(?:[\s-]?(?:east|west)(?:ern)?)?\b", re.IGNORECASE
+)
 QUALIFIER_ONLY = re.compile(rf"(?:{DIRECTIONS})", re.IGNORECASE)
 REGION_FORMS: tuple[str, ...] = ("Rural {}", "Rif {}", "{} Countryside", "{} Governorate")
 
@@ -172,14 +177,17 @@ AFTER_KIND_COMMA = re.compile(
 #: "the capital" not followed by its name ("the capital, Kabul" names it anyway).
 THE_CAPITAL = re.compile(r"\b[Tt]he\s+(?:country's\s+|national\s+)?capital\b(?!\s*,?\s*[A-Z])")
 
-#: Words that make the next name a place even when spaCy calls it a person or organisation.
+#: Words that make the next name a place even when spaCy calls it a person or organisation
+#: (also when the name is quoted: "near 'Kafar Nan'").
 STRONG_LOCATIVE = re.compile(
     r"\b(?:in|at|near|into|inside|outside|around|across|captur\w*|seiz\w*|took(?:\s+over)?|"
     r"tak(?:e|es|ing)\s+over|shell\w*|storm\w*|besieg\w*|bomb\w*|liberat\w*|recaptur\w*|retook|"
     r"overr[au]n|pound\w*|target\w*|(?:air\s*)?(?:raids?|strikes?|attacks?|offensive|assault)\s+on|"
     r"(?:village|town|city|outskirts|countryside|areas?|vicinity|edge)\s+of|"
+    r"encircl\w*|surround\w*|"
     r"[\w-]+-(?:held|controlled|besieged|occupied))\s+(?:the\s+)?"
-    r"(?:(?:north|south|east|west)(?:ern)?\s+|(?:rural|central|greater|upper|lower)\s+)?$",
+    r"(?:(?:north|south|east|west)(?:ern)?\s+|(?:rural|central|greater|upper|lower)\s+)?"
+    r"['\"‘“]?$",
     re.IGNORECASE,
 )
 
@@ -276,20 +284,25 @@ MAJOR_FEATURES = frozenset({"PCLI", "ADM1", "ADM2", "PPLC", "PPLA", "PPLA2"})
 #: whose object is a place in conflict reports ("captured Ain Dara", "shelled Kafr Nabl").
 LOCATIVE = re.compile(
     r"\b(?:in|at|near|from|to|into|towards?|around|outside|inside|across|between|via|through|over|on|"
-    r"east|west|north|south|of|and|or|captur\w*|seiz\w*|took(?:\s+over)?|tak(?:e|es|ing)\s+over|"
+    r"east|west|north|south|of|and|or|including|such\s+as|captur\w*|seiz\w*|took(?:\s+over)?|tak(?:e|es|ing)\s+over|"
     r"control(?:led|s)?(?:\s+of)?|shell\w*|storm\w*|enter\w*|besieg\w*|bomb\w*|liberat\w*|"
-    r"recaptur\w*|retook|retak\w*|overr[au]n|raid\w*|pound\w*|struck)\s+(?:the\s+)?"
-    r"(?:(?:north|south|east|west)(?:ern)?\s+|(?:rural|central|greater|upper|lower)\s+)?$",
+    r"recaptur\w*|retook|retak\w*|overr[au]n|raid\w*|pound\w*|struck|encircl\w*|surround\w*)"
+    r"\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west)(?:ern)?\s+|(?:rural|central|greater|upper|lower)\s+)?"
+    r"['\"‘“]?$",
     re.IGNORECASE,
 )
 #: Text between a place and the place containing it: "X in Y", "X, Y", "X village in the
-#: southern countryside of Y", "X of Y".
+#: southern countryside of Y", "X of Y", "the X suburb of Y", "X village area in Y", "X, Y and
+#: other villages in Z".
 CONTAINER_LINK = re.compile(
-    r"^(?:\s+(?:villages?|towns?|city|hamlet|areas?|farms?|district|camp|neighbou?rhoods?|region|"
+    r"^(?:\s*,?\s+(?:and|or)\s+(?:other|several|nearby|surrounding|neighbou?ring)\b)?"
+    r"(?:\s+(?:villages?|towns?|city|hamlet|areas?|farms?|district|camp|neighbou?rhoods?|region|"
+    r"suburbs?|"
     r"desert|front|axis|sub-district|subdistrict|quarters?|streets?|roads?|squares?|roundabouts?|"
     r"avenues?|bridges?|junctions?|circles?|stations?|buildings?|blocks?|gates?|markets?|"
     r"factory|factories|plants?|bases?|airports?|hospitals?|schools?|prisons?|orchards|gardens|"
-    r"hills?|mountains?|checkpoints?|crossings?))?"
+    r"hills?|mountains?|checkpoints?|crossings?)){0,2}"
     r"(?:\s*,\s*(?:in\s+)?|\s+in\s+|\s+of\s+)(?:the\s+)?"
     r"(?:(?:rural|greater|central|outer|inner)\s+)?"
     r"(?:(?:north|south|east|west)(?:ern)?(?:[\s-]*(?:north|south|east|west)(?:ern)?)?\s+"
@@ -316,6 +329,13 @@ ATTRIBUTIVE = re.compile(
     r"air\s*strikes|airstrikes|strikes|officials|government|embassy|envoys?|president|ministry|navy|"
     r"marines|intelligence|advis[eo]rs|personnel|contractors|citizens|nationals|backed|led|"
     r"supported|proxies|militias?|allies|spokes(?:man|woman|person))\b",
+    re.IGNORECASE,
+)
+
+#: The same before the name: "the military of Turkey", "forces of the regime".
+ATTRIBUTIVE_BEFORE = re.compile(
+    r"\b(?:forces|troops|army|military|soldiers|navy|air\s*force|government|president|"
+    r"ministry|embassy|intelligence|militias?|proxies|allies)\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 
@@ -423,3 +443,25 @@ def article_prefixed(written: str, candidates: Sequence[Candidate]) -> bool:
 def well_spelled(written: str, matched: str) -> bool:
     """The same name letter for letter, give or take marks and articles (surface >= 0.9)."""
     return surface_similarity(written, matched) >= 0.9
+
+
+#: Acronyms, also with lowercase joining letters ("SDF", "U.S.", "JaT" for Jaysh al-Thuwar).
+ACRONYM = re.compile(r"[A-Z][A-Z.]{1,4}|[A-Z][a-z]?[A-Z][a-z]?[A-Z]?")
+
+#: A lowercase preposition inside an entity span: "Alma in Dar'a" is two places.
+ENTITY_LINK = re.compile(r"\s+(?:in|near|at)\s+")
+
+#: "Ar-Raqqa city", "Afrin town": the container is the built-up place, not its surroundings.
+CITY_AFTER = re.compile(r"^\s+(?:city|town)\b", re.IGNORECASE)
+
+
+def compass_vector(direction: str) -> tuple[float, float] | None:
+    """The unit (east, north) vector of a direction as written ("southwestern", "north east"),
+    or None when it names no compass direction."""
+    words = re.findall(r"north|south|east|west", direction.lower())
+    if not words:
+        return None
+    x = sum({"east": 1.0, "west": -1.0}.get(w, 0.0) for w in words)
+    y = sum({"north": 1.0, "south": -1.0}.get(w, 0.0) for w in words)
+    length = math.hypot(x, y)
+    return (x / length, y / length) if length else None

@@ -15,11 +15,13 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from eventcoder.gazetteer import Candidate, haversine_km
+from eventcoder.gazetteer import Candidate, Gazetteer, haversine_km
 from eventcoder.models import Place, Toponym
 from eventcoder.placenames import index_keys, similarity
 from eventcoder.toponym_lexicon import (
     ALIAS_OPEN,
+    CITY_AFTER,
+    COMPASS,
     CONTAINER_GAP,
     CONTAINER_LINK,
     EDGE_KM,
@@ -35,6 +37,7 @@ from eventcoder.toponym_lexicon import (
     QUARTER_LINK,
     SUBURBS_KM,
     article_prefixed,
+    compass_vector,
     surface_similarity,
 )
 from eventcoder.toponym_spans import Mention, NameGroup
@@ -106,12 +109,31 @@ def _inside(candidate: Place, container: Place) -> bool:
     return distance <= 40.0
 
 
+def _side(place: Place, container: Place, direction: str) -> int:
+    """+1 when ``place`` lies in the ``direction`` ("east", "north-west") of ``container``'s
+    point, -1 when clearly not (more than 112.5 degrees off), 0 when unsure or undirected."""
+    target = compass_vector(direction)
+    if target is None:
+        return 0
+    dy = place.latitude - container.latitude
+    dx = (place.longitude - container.longitude) * math.cos(math.radians(container.latitude))
+    length = math.hypot(dx, dy)
+    if length < 0.02:  # within about 2 km: the city itself, no side
+        return 0
+    cosine = (dx * target[0] + dy * target[1]) / length
+    if cosine >= math.cos(math.radians(67.5)):
+        return 1
+    if cosine <= math.cos(math.radians(112.5)):
+        return -1
+    return 0
+
+
 def _score(
     candidate: Candidate,
     group: NameGroup,
     focus: Sequence[str],
     anchors: Sequence[Place],
-    containers: Sequence[Place],
+    containers: Sequence[tuple[Place, str, bool]],
     variants: dict[str, Place],
     regions: frozenset[tuple[str, str]] = frozenset(),
     home: Sequence[str] = (),
@@ -136,15 +158,16 @@ def _score(
     if candidate.prior < 1.0:
         notes.append("probable coordinates")
     surface = surface_similarity(group.query, candidate.matched_name)
-    if (
-        candidate.tier == "exact"
-        and surface < 0.8
-        and group.identical
-        and surface_similarity(candidate.matched_name, place.name) < 0.9
-    ):
+    main_name = surface_similarity(candidate.matched_name, place.name) >= 0.9
+    if candidate.tier == "exact" and surface < 0.8 and group.identical and not main_name:
         # Another entry carries the name letter for letter ("Bara" the village, not Aleppo's
-        # old name Berea, which merely shares its key); a place's own main name is exempt.
+        # old name Berea, which merely shares its key).
         score *= 0.6
+        notes.append(f"spelled '{candidate.matched_name}' there")
+    elif candidate.tier == "exact" and surface < 0.7 and group.identical:
+        # A place's own main name counts more, but a name that only shares the key ("Batha")
+        # still yields to one spelled as written ("Baza'a").
+        score *= 0.8
         notes.append(f"spelled '{candidate.matched_name}' there")
     elif candidate.tier == "exact" and surface < 0.6:
         # The key erased too much ("al-Mallah" and "Male" share one): trust it less.
@@ -212,7 +235,7 @@ def _score(
             score *= 0.3 + 0.7 * math.exp(-distance / min(scale, 60.0))
         if distance < 60:
             notes.append(f"{distance:.0f} km from the article's other places")
-    for container in containers:
+    for container, direction, city in containers:
         if place.feature_code == "PCLI" or (
             place.feature_class == "A"
             and container.feature_class == "P"
@@ -222,12 +245,25 @@ def _score(
         if _inside(place, container):
             score *= 1.25
             notes.append(f"in {_area_name(container)}, as the text says")
+            side = _side(place, container, direction)
+            if side > 0:
+                score *= 1.15
+                notes.append(f"in its {direction} part")
+            elif side < 0:
+                # "the eastern countryside of Homs": a namesake west of the city is another one.
+                score *= 0.7
+                notes.append(f"not in its {direction} part")
         else:
             # The writer says where it is: a namesake elsewhere is almost never meant, and no
             # answer (the container then places the name) is better than a wrong village. A
             # governorate is the exception near its edge: writers put a border village in the
-            # next one ("Maskanah in Ar-Raqqa governorate" lies just inside Aleppo).
-            near_edge = container.feature_class == "A" and (
+            # next one ("Maskanah in Ar-Raqqa governorate" lies just inside Aleppo). So is a
+            # regional capital that stands for its governorate ("Qarqas village in Dar'a" is
+            # in Quneitra, "Mork in Idlib" in Hama), unless the text says the city itself.
+            governorate = container.feature_class == "A" or (
+                container.feature_code in ("PPLA", "PPLC") and not city
+            )
+            near_edge = governorate and (
                 haversine_km(
                     place.latitude, place.longitude, container.latitude, container.longitude
                 )
@@ -289,16 +325,20 @@ def _regions(groups: Sequence[NameGroup], focus: Sequence[str]) -> frozenset[tup
     return frozenset(out)
 
 
-def _container_places(group: NameGroup, groups: Sequence[NameGroup], text: str) -> list[Place]:
+def _container_places(
+    group: NameGroup, groups: Sequence[NameGroup], text: str
+) -> list[tuple[Place, str, bool]]:
     """Places the text says contain this name: "X in Southwestern Damascus", "X, Idlib province",
-    "X neighbourhood of Deir-ez-Zor city", "Damascus's X neighbourhood"."""
-    out: list[Place] = []
+    "X neighbourhood of Deir-ez-Zor city", "Damascus's X neighbourhood"; each with the part of
+    it the text names ("X in the eastern countryside of Homs": "eastern", else "") and whether
+    the text calls it a city or town (its built-up area, not its surroundings)."""
+    out: list[tuple[Place, str, bool]] = []
     mentions = sorted(
         ((m.start, m.end, g, m) for g in groups for m in g.mentions), key=lambda item: item[:2]
     )
     starts = [item[0] for item in mentions]
 
-    def next_container(end: int) -> tuple[NameGroup, Mention] | None:
+    def next_container(end: int) -> tuple[NameGroup, Mention, str] | None:
         index = bisect.bisect_left(starts, end)
         # "Hamidiya, Jbeileh and Al-Huwaiqa neighbourhoods in Deir-ez-Zor city": the container
         # after a list holds every name of it.
@@ -311,7 +351,7 @@ def _container_places(group: NameGroup, groups: Sequence[NameGroup], text: str) 
             place = container.choice.place if container.choice else None
             link = bare_link(text[end:start])
             if links_container(link, place, text[mention_end : mention_end + 30]):
-                return container, mention
+                return container, mention, link
             if not LIST_LINK.fullmatch(link):
                 return None
             end = mention_end
@@ -339,9 +379,64 @@ def _container_places(group: NameGroup, groups: Sequence[NameGroup], text: str) 
         if holder is None or holder is group or holder.choice is None:
             continue
         place = holder.choice.place
-        if place.feature_class in ("A", "P") and place not in out:
-            out.append(place)
+        direction, city = "", False
+        if found is not None:
+            # "X village in the eastern countryside of Homs", "X in Eastern Hama": the part of
+            # the container is named in the link or as the container's qualifier.
+            words = COMPASS.findall(found[2]) or COMPASS.findall(found[1].qualifier)
+            city = bool(CITY_AFTER.match(text[found[1].end : found[1].end + 12]))
+            # "Qadsiyah of southeastern Ar-Raqqa city" is a part of the city, near it whatever
+            # its side; only the city's countryside or region extends far in one direction.
+            direction = words[-1] if words and not city else ""
+        if place.feature_class in ("A", "P") and all(place != p for p, _, _ in out):
+            out.append((place, direction.lower(), city))
     return out
+
+
+#: A spelling added for an unresolved name must be this close (fuzzy match score): a looser
+#: one finds some town for nearly any unknown word ("Al-Athar" ~ Azaura, Deir ez-Zor).
+WIDEN_MIN_MATCH = 0.8
+
+
+def widen_unresolved(
+    groups: Sequence[NameGroup], gazetteer: Gazetteer, focus: Sequence[str], text: str
+) -> bool:
+    """Add other spellings in the article's countries for place names left unresolved.
+
+    The fuzzy tier normally runs only for a name with no candidate at home at all. A name
+    whose home namesakes the text rules out ("Al-Thaljah village in southern Idleb" is no
+    Thalja in Hasakeh; "Tal al-Waz in southern Aleppo" no Tall alwaz in Idlib) is then left
+    unresolved although the gazetteer holds it under another spelling (Theleije). Such a
+    name gets the fuzzy candidates of the focus countries, unless the text puts it in a town
+    or city ("Qadsiyah of Ar-Raqqa city"): that container places it better than a guess.
+    Returns whether any group got new candidates.
+    """
+    widened = False
+    live = [g for g in groups if g.mentions]
+    for group in live:
+        if (
+            not focus
+            or group.choice is not None
+            or group.region_candidates
+            or not group.placelike
+            or any(m.qualifier for m in group.mentions)
+        ):
+            continue
+        if any(
+            city or (place.feature_class == "P" and place.feature_code not in ("PPLA", "PPLC"))
+            for place, _, city in _container_places(group, live, text)
+        ):
+            continue
+        known = {c.place.geonameid for c in group.candidates}
+        similar = [
+            c
+            for c in gazetteer.lookup(group.query, countries=focus, limit=60, fuzzy_only=True)
+            if c.place.geonameid not in known and c.match_score >= WIDEN_MIN_MATCH
+        ]
+        if similar:
+            group.candidates = group.candidates + similar
+            widened = True
+    return widened
 
 
 def can_contain(inner: Place | None, outer: Place | None) -> bool:
@@ -368,7 +463,8 @@ def bare_link(link: str) -> str:
     a second name makes it an alias, read like a list."""
     if ALIAS_OPEN.fullmatch(link):
         return ", "
-    return PARENTHETICAL.sub("", link)
+    # A quoted name ("'Muhammadiyah' in rural Damascus") is linked as if unquoted.
+    return PARENTHETICAL.sub("", link).strip("'\"’”‘“")
 
 
 def links_container(link: str, container: Place | None, after: str) -> bool:

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from eventcoder.gazetteer import Candidate, Gazetteer
-from eventcoder.placenames import index_keys, is_generic
+from eventcoder.placenames import direction_variants, index_keys, is_generic
 from eventcoder.toponym_lexicon import (
     ACTOR_NAMES,
     AFTER_KIND_COMMA,
     ARTICLE,
     ATTRIBUTIVE,
+    ATTRIBUTIVE_BEFORE,
     ATTRIBUTIVE_HYPHEN,
     BARE_ARTICLES,
     CALENDAR_WORDS,
@@ -36,6 +37,7 @@ from eventcoder.toponym_lexicon import (
     DEMONYM_EXCEPTIONS,
     DIRECTIONS,
     ENGLISH_GENERIC,
+    ENTITY_LINK,
     KIND_WORD_AFTER,
     LOCATIVE,
     MAJOR_FEATURES,
@@ -222,7 +224,7 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
             or AFTER_KIND_COMMA.search(before)
         ):
             mention.evidence.add("strong")
-        if ATTRIBUTIVE.match(after):
+        if ATTRIBUTIVE.match(after) or ATTRIBUTIVE_BEFORE.search(before):
             mention.evidence.add("attributive")
         return mention
 
@@ -262,16 +264,17 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
             ):
                 masked.append((ent.start_char, ent.end_char))
             continue
-        mention = add(
-            ent.start_char,
-            ent.end_char,
-            "label" if ent.label_ in PLACE_LABELS else "ent",
-            ent.label_,
-        )
-        if ent.label_ in ("PERSON", "ORG", "NORP") and (
-            mention is None or not is_known(mention.query)
-        ):
-            masked.append((ent.start_char, ent.end_char))
+        for ent_start, ent_end in _split_at_links(text, ent.start_char, ent.end_char):
+            mention = add(
+                ent_start,
+                ent_end,
+                "label" if ent.label_ in PLACE_LABELS else "ent",
+                ent.label_,
+            )
+            if ent.label_ in ("PERSON", "ORG", "NORP") and (
+                mention is None or not is_known(mention.query)
+            ):
+                masked.append((ent_start, ent_end))
 
     # Gazetteer-driven n-grams over runs of capitalised words.
     for chunk in CHUNK.finditer(text):
@@ -294,8 +297,13 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
                 city_prefix = whole_name and i == 0 and j < n and lookup(phrase)[2]
                 if whole_name and j < n and not city_prefix:
                     continue
+                # A masked name blocks the words inside it, not a longer known name around it:
+                # "Ein Elfijeh" is a village although spaCy reads "Elfijeh" as a person.
                 if not city_prefix and any(
-                    start < m_end and m_start < end for m_start, m_end in masked
+                    start < m_end
+                    and m_start < end
+                    and not (start <= m_start and m_end <= end and end - start > m_end - m_start)
+                    for m_start, m_end in masked
                 ):
                     continue
                 if i > 0 and phrase[:1].islower():
@@ -318,6 +326,12 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
                 # same run of names makes it part of a longer name.
                 after_generic = i > 0 and is_generic(words[i - 1].group(0))
                 if after_generic and not lookup(phrase)[1]:
+                    continue
+                # "Eastern Ghouta" names the plain, not some village Ghota: after a direction in
+                # the same run only a major place ("Eastern Aleppo") is matched on its own; the
+                # qualified phrase is resolved as an area.
+                after_direction = i > 0 and QUALIFIER_ONLY.fullmatch(words[i - 1].group(0))
+                if after_direction and not lookup(phrase)[1]:
                     continue
                 if j - i == 1 and (not _standalone_name(doc, start, end) or is_generic(phrase)):
                     continue
@@ -361,6 +375,19 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
         ):
             mention.evidence.add("list")
     return mentions
+
+
+def _split_at_links(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """An entity span cut at a lowercase "in", "near" or "at" between capitalised words: the
+    small model reads "Alma in Dar'a" as one organisation; it is a village in its region."""
+    parts: list[tuple[int, int]] = []
+    for link in ENTITY_LINK.finditer(text, start, end):
+        before, after = text[start : link.start()], text[link.end() : end]
+        if before[:1].isupper() and after[:1].isupper():
+            parts.append((start, link.start()))
+            start = link.end()
+    parts.append((start, end))
+    return parts
 
 
 def _standalone_name(doc: Doc, start: int, end: int) -> bool:
@@ -446,6 +473,13 @@ def look_up_candidates(
     the candidates of the region meant)."""
     group.candidates = gazetteer.lookup(group.query, countries=countries, limit=60, fuzzy=fuzzy)
     qualifier = next((m.qualifier for m in group.mentions if m.qualifier), "")
+    if not qualifier and not any(c.tier == "exact" for c in group.candidates):
+        known = {c.place.geonameid for c in group.candidates}
+        group.candidates = group.candidates + [
+            c
+            for c in _direction_variants(group.query, gazetteer, countries)
+            if c.place.geonameid not in known
+        ]
     if qualifier:
         # The name after a qualifier must match exactly ("Western Ghoutain" is no "Htan"), and
         # name an area: a region or a town ("eastern Hama"); "Eastern Ghouta" is the Ghouta
@@ -470,6 +504,7 @@ def look_up_candidates(
                 for c in gazetteer.lookup(f"{qualifier} {group.query}", limit=10, fuzzy=False)
                 if c.tier == "exact"
             ]
+            or _direction_variants(f"{qualifier} {group.query}", gazetteer, countries)
             if qualifier
             else []
         )
@@ -487,3 +522,30 @@ def look_up_candidates(
             if found:
                 group.region_candidates = found
                 return
+
+
+def _direction_variants(
+    name: str, gazetteer: Gazetteer, countries: Sequence[str]
+) -> list[Candidate]:
+    """Entries for the name with its direction word in the other language ("Jurdi al-Sharqi"
+    for "Eastern Jurdi"), as another spelling of it: the loose tier, score 0.95."""
+    out: dict[str, Candidate] = {}
+    for variant in direction_variants(name):
+        words = variant.split()
+        # The direction word itself must be in the entry's name: a skeleton match may swap it
+        # ("Western Jurdi" and "Eastern Jarda" share one).
+        english = words[0].lower() in (
+            "eastern",
+            "western",
+            "northern",
+            "southern",
+            "lower",
+            "upper",
+        )
+        marker = (words[0] if english else words[-1])[:5].lower()
+        for c in gazetteer.lookup(variant, countries=countries, limit=10, fuzzy=False):
+            if c.place.geonameid in out or marker not in c.matched_name.lower():
+                continue
+            score = 0.95 if c.tier == "exact" else 0.9 * c.match_score
+            out[c.place.geonameid] = Candidate(c.place, c.matched_name, score, c.prior, "loose")
+    return list(out.values())

@@ -57,8 +57,13 @@ from eventcoder.toponym_scoring import (
     can_contain,
     links_container,
     resolve_groups,
+    widen_unresolved,
 )
-from eventcoder.toponym_spans import group_mentions, look_up_candidates, recognize
+from eventcoder.toponym_spans import (
+    group_mentions,
+    look_up_candidates,
+    recognize,
+)
 
 
 def find_toponyms(
@@ -97,6 +102,12 @@ def find_toponyms(
     for group in groups:
         corroborate(group, focus)
     resolve_groups(groups, focus, text, home=() if countries else home)
+    if widen_unresolved(groups, gazetteer, focus, text):
+        # Resolved again from scratch, as if the new spellings had been there from the start.
+        for group in groups:
+            group.choice, group.score, group.reason = None, 0.0, ""
+            corroborate(group, focus)
+        resolve_groups(groups, focus, text, home=() if countries else home)
     return as_toponyms(groups)
 
 
