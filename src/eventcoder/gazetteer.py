@@ -56,6 +56,9 @@ LOOSE_BASE = 0.85
 #: Fuzzy matches below this similarity of keys are not returned.
 FUZZY_CUTOFF = 0.8
 
+#: How many lookup answers a Gazetteer handle keeps (most recently used first).
+LOOKUP_CACHE = 8192
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -199,6 +202,9 @@ class Gazetteer:
         self._db = connection
         self._countries = dict(connection.execute("SELECT code, name FROM countries").fetchall())
         self._place = lru_cache(maxsize=65536)(self._load_place)
+        # Articles name the same places over and over ("Syria", "Aleppo", "Russian"): answers
+        # are kept, per argument tuple, for the life of the handle (the file is read-only).
+        self._lookup = lru_cache(maxsize=LOOKUP_CACHE)(self._lookup_uncached)
         self._home: tuple[str, ...] | None = None
 
     @classmethod
@@ -326,14 +332,34 @@ class Gazetteer:
                 for a name whose exact namesakes the text rules out ("Al-Thaljah village in
                 southern Idleb" is no Thalja in Hasakeh), other spellings may still fit.
         """
+        return list(
+            self._lookup(
+                name,
+                tuple(c.upper() for c in countries),
+                limit,
+                fuzzy,
+                tuple(feature_classes),
+                fuzzy_only,
+            )
+        )
+
+    def _lookup_uncached(
+        self,
+        name: str,
+        countries: tuple[str, ...],
+        limit: int,
+        fuzzy: bool,
+        feature_classes: tuple[str, ...],
+        fuzzy_only: bool,
+    ) -> tuple[Candidate, ...]:
         key, loose, block = index_keys(name)
         if not key:
-            return []
+            return ()
         where = ""
         params: list[str] = []
         if countries:
             where += f" AND n.country_code IN ({','.join('?' * len(countries))})"
-            params.extend(c.upper() for c in countries)
+            params.extend(countries)
         if feature_classes:
             where += f" AND p.feature_class IN ({','.join('?' * len(feature_classes))})"
             params.extend(feature_classes)
@@ -341,7 +367,7 @@ class Gazetteer:
         best: dict[int, tuple[float, str, str, tuple[Any, ...]]] = {}
         if fuzzy_only:
             self._fuzzy_tier(key, block, where, params, fetch, best)
-            return self._candidates(best, limit)
+            return tuple(self._candidates(best, limit))
         for row in self._db.execute(
             f"SELECT n.name, n.key, {_SELECT_PLACE} FROM names n JOIN places p ON p.id = n.place "
             f"WHERE n.key = ?{where} ORDER BY p.importance DESC LIMIT ?",
@@ -361,7 +387,7 @@ class Gazetteer:
                     best[row[2]] = (score, row[0], "loose", row[2:])
         if not best and fuzzy:
             self._fuzzy_tier(key, block, where, params, fetch, best)
-        return self._candidates(best, limit)
+        return tuple(self._candidates(best, limit))
 
     def _fuzzy_tier(
         self,

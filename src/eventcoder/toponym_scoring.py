@@ -75,11 +75,22 @@ def _feature_factor(candidate: Candidate, hints: set[str], regional: bool = Fals
 
 
 def _distance(place: Place, anchors: Sequence[Place]) -> float | None:
+    """Kilometres to the nearest anchor: :func:`haversine_km` inlined, the place's own terms
+    computed once (the hottest loop of disambiguation; the result is the same to the bit)."""
     if not anchors:
         return None
-    return min(
-        haversine_km(place.latitude, place.longitude, a.latitude, a.longitude) for a in anchors
-    )
+    lon1 = place.longitude
+    phi1 = math.radians(place.latitude)
+    cos1 = math.cos(phi1)
+    best = math.inf
+    for anchor in anchors:
+        phi2 = math.radians(anchor.latitude)
+        dphi = phi2 - phi1
+        dlambda = math.radians(anchor.longitude - lon1)
+        a = math.sin(dphi / 2) ** 2 + cos1 * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+        distance = 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+        best = min(best, distance)
+    return best
 
 
 def _inside(candidate: Place, container: Place) -> bool:
@@ -325,18 +336,27 @@ def _regions(groups: Sequence[NameGroup], focus: Sequence[str]) -> frozenset[tup
     return frozenset(out)
 
 
+#: Every mention of the article in text order with its group, and their start offsets.
+_MentionIndex = tuple[list[tuple[int, int, NameGroup, Mention]], list[int]]
+
+
+def _mention_index(groups: Sequence[NameGroup]) -> _MentionIndex:
+    """The mentions of ``groups`` sorted by offsets, built once per resolution."""
+    mentions = sorted(
+        ((m.start, m.end, g, m) for g in groups for m in g.mentions), key=lambda item: item[:2]
+    )
+    return mentions, [item[0] for item in mentions]
+
+
 def _container_places(
-    group: NameGroup, groups: Sequence[NameGroup], text: str
+    group: NameGroup, index: _MentionIndex, text: str
 ) -> list[tuple[Place, str, bool]]:
     """Places the text says contain this name: "X in Southwestern Damascus", "X, Idlib province",
     "X neighbourhood of Deir-ez-Zor city", "Damascus's X neighbourhood"; each with the part of
     it the text names ("X in the eastern countryside of Homs": "eastern", else "") and whether
     the text calls it a city or town (its built-up area, not its surroundings)."""
     out: list[tuple[Place, str, bool]] = []
-    mentions = sorted(
-        ((m.start, m.end, g, m) for g in groups for m in g.mentions), key=lambda item: item[:2]
-    )
-    starts = [item[0] for item in mentions]
+    mentions, starts = index
 
     def next_container(end: int) -> tuple[NameGroup, Mention, str] | None:
         index = bisect.bisect_left(starts, end)
@@ -413,6 +433,7 @@ def widen_unresolved(
     """
     widened = False
     live = [g for g in groups if g.mentions]
+    mentions = _mention_index(live)
     for group in live:
         if (
             not focus
@@ -424,7 +445,7 @@ def widen_unresolved(
             continue
         if any(
             city or (place.feature_class == "P" and place.feature_code not in ("PPLA", "PPLC"))
-            for place, _, city in _container_places(group, live, text)
+            for place, _, city in _container_places(group, mentions, text)
         ):
             continue
         known = {c.place.geonameid for c in group.candidates}
@@ -509,6 +530,10 @@ def resolve_groups(
             ):
                 anchors_of[index] = first
     regions: frozenset[tuple[str, str]] = frozenset()
+    mentions = _mention_index(live)
+    # A group whose context (anchors, spellings, regions, containers) is the same as in the
+    # previous round would get the same choice: it is not scored again.
+    seen: dict[int, tuple[object, ...]] = {}
     for _ in range(3):
         variants_of = _variants(live)
         for index, group in enumerate(live):
@@ -517,7 +542,18 @@ def resolve_groups(
                 for i, p in anchors_of.items()
                 if i != index and live[i].key != group.key and not _spellings(live[i], group)
             ]
-            _choose(group, live, focus, anchors, variants_of.get(index, {}), text, regions, home)
+            variants = variants_of.get(index, {})
+            containers = _container_places(group, mentions, text)
+            context = (
+                tuple(p.geonameid for p in anchors),
+                tuple((name, p.geonameid) for name, p in variants.items()),
+                regions,
+                tuple((p.geonameid, side, city) for p, side, city in containers),
+            )
+            if seen.get(index) == context:
+                continue
+            seen[index] = context
+            _choose(group, focus, anchors, variants, containers, regions, home)
         regions = _regions(live, focus)
         anchors_of = {
             i: g.choice.place
@@ -543,10 +579,7 @@ def _variants(groups: Sequence[NameGroup]) -> dict[int, dict[str, Place]]:
     two spellings pulling each other would swap places from one round to the next.
     """
     out: dict[int, dict[str, Place]] = defaultdict(dict)
-
-    def lead(index: int) -> tuple[int, int]:
-        return (-len(groups[index].mentions), min(m.start for m in groups[index].mentions))
-
+    lead = [(-len(g.mentions), min(m.start for m in g.mentions)) for g in groups]
     for i, group in enumerate(groups):
         for j, other in enumerate(groups):
             if (
@@ -555,7 +588,7 @@ def _variants(groups: Sequence[NameGroup]) -> dict[int, dict[str, Place]]:
                 or other.choice is None
                 or other.score < 0.5
                 or other.choice.tier != "exact"
-                or lead(j) > lead(i)
+                or lead[j] > lead[i]
             ):
                 continue
             same_skeleton = (
@@ -569,15 +602,14 @@ def _variants(groups: Sequence[NameGroup]) -> dict[int, dict[str, Place]]:
 
 def _choose(
     group: NameGroup,
-    groups: Sequence[NameGroup],
     focus: Sequence[str],
     anchors: Sequence[Place],
     variants: dict[str, Place],
-    text: str,
+    containers: Sequence[tuple[Place, str, bool]],
     regions: frozenset[tuple[str, str]] = frozenset(),
     home: Sequence[str] = (),
 ) -> None:
-    containers = _container_places(group, groups, text)
+    """Score every candidate of a group in its context and keep the best, or a no-match."""
     qualifier = next((m.qualifier for m in group.mentions if m.qualifier), "")
     pool = group.region_candidates or group.candidates
     scored: list[tuple[float, Candidate, list[str]]] = []
@@ -604,7 +636,9 @@ def _choose(
         group.reason = f"'{label}' is not in the gazetteer"
         return
     best_score, best, notes = scored[0]
-    rivals = [
+    # Namesakes elsewhere, best first; counted only when the best of them is close to the
+    # choice (the count is then reported), since most choices have no close rival.
+    rivals = (
         s
         for s, c, _ in scored[1:]
         if haversine_km(
@@ -613,7 +647,8 @@ def _choose(
         > 25
         and not (c.place.feature_class == "A" or best.place.feature_class == "A")
         or c.place.country_code != best.place.country_code
-    ]
+    )
+    first_rival = next(rivals, None)
     if best_score < MIN_SCORE:
         group.choice, group.score = None, 0.0
         group.reason = (
@@ -626,9 +661,9 @@ def _choose(
     if focus and best.place.country_code not in focus and best.place.feature_code != "PCLI":
         # A place outside the article's countries is a guess however well it scores.
         confidence = min(confidence, OUTSIDE_FOCUS_CONFIDENCE)
-    if rivals and rivals[0] > 0.85 * best_score:
+    if first_rival is not None and first_rival > 0.85 * best_score:
         confidence *= 0.8
-        notes.append(f"close to {len(rivals)} namesake(s) elsewhere")
+        notes.append(f"close to {1 + sum(1 for _ in rivals)} namesake(s) elsewhere")
     elif len(scored) > 1:
         notes.append(f"chosen over {len(scored) - 1} other candidate(s)")
     where = ", ".join(x for x in (best.place.admin1, best.place.country) if x)

@@ -56,6 +56,15 @@ from eventcoder.toponym_lexicon import (
     SUFFIX_HINTS,
 )
 
+# Patterns of the hot recognition loops, compiled once.
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
+_WORD_BREAK = re.compile(r"[\s-]+")
+_CAPITALS = re.compile(r"[A-Z]+")
+_WORD_AFTER = re.compile(r"^\s+(\w+)")
+_WORD = re.compile(r"\S+")
+_ARTICLE_WORD = re.compile(rf"{ARTICLE}(?:[-\s]|$)")
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+")
+
 
 @dataclass(slots=True)
 class Mention:
@@ -135,7 +144,7 @@ def _clean(text: str, start: int) -> tuple[str, int, str, str]:
         hint = hint or SUFFIX_HINTS[words[-1].lower()]
         words.pop()
     stripped = " ".join(words) if words else stripped
-    lead = re.match(r"^(?:the|The)\s+", stripped)
+    lead = _LEADING_THE.match(stripped)
     if lead:
         start += lead.end()
         stripped = stripped[lead.end() :]
@@ -153,7 +162,7 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
     def add(start: int, end: int, evidence: str, label: str = "", hint: str = "") -> Mention | None:
         # "al-Nusra Front", "Syrian Army": an organisation word anywhere in the span (unless it
         # is a lowercase kind word about to be stripped, as in "the Ein Terma front").
-        raw_words = [w.strip("'’.,") for w in re.split(r"[\s-]+", text[start:end])]
+        raw_words = [w.strip("'’.,") for w in _WORD_BREAK.split(text[start:end])]
         if any(
             w.lower() in ORG_WORDS and not (w.islower() and w in SUFFIX_HINTS) for w in raw_words
         ):
@@ -172,7 +181,7 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
         end = start + len(name)
         if text[start:end] != name:
             return None
-        words = {w.lower().strip("'’") for w in re.split(r"[\s-]+", name)}
+        words = {w.lower().strip("'’") for w in _WORD_BREAK.split(name)}
         if words & ORG_WORDS or QUALIFIER_ONLY.fullmatch(name) or name.lower() in ACTOR_NAMES:
             return None
         org_of = ORG_OF.search(text[max(0, start - 40) : start])
@@ -190,7 +199,7 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
             return None  # "Australian", "Iraqis": people, not places
         if (
             name.lower() in DEMONYM_EXCEPTIONS
-            or re.fullmatch(r"[A-Z]+", name)
+            or _CAPITALS.fullmatch(name)
             and len(name) <= 3
             and not label
         ):
@@ -205,7 +214,7 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
             mention.labels.add(label)
         mention.hint = mention.hint or hint or trailing_hint
         after = text[end : end + 30]
-        word_after = re.match(r"^\s+(\w+)", after)
+        word_after = _WORD_AFTER.match(after)
         if word_after and word_after.group(1).lower() in SUFFIX_HINTS:
             mention.hint = mention.hint or SUFFIX_HINTS[word_after.group(1).lower()]
             mention.evidence.add("pattern")
@@ -276,13 +285,24 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
             ):
                 masked.append((ent_start, ent_end))
 
+    masked.sort()
+    masked_starts = [start for start, _ in masked]
+    masked_ends = [end for _, end in masked]
+
     # Gazetteer-driven n-grams over runs of capitalised words.
     for chunk in CHUNK.finditer(text):
-        words = list(re.finditer(r"\S+", chunk.group(0)))
+        words = list(_WORD.finditer(chunk.group(0)))
         if {w.group(0).lower().strip("'’") for w in words} & ORG_WORDS:
             continue
         base = chunk.start()
         n = len(words)
+        # Only the masked names that overlap this run can block one of its n-grams. They are
+        # entity spans, which never overlap: sorted by start, their ends are sorted too.
+        blocking = masked[
+            bisect.bisect_right(masked_ends, chunk.start()) : bisect.bisect_left(
+                masked_starts, chunk.end()
+            )
+        ]
         # "Ma'dan Atiq village": a kind word after the run makes the whole run one name; only
         # a name at its end may be matched alone ("Western Ghoutain Khan al-Sheih farms").
         whole_name = bool(KIND_WORD_AFTER.match(text[chunk.end() : chunk.end() + 25]))
@@ -303,7 +323,7 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
                     start < m_end
                     and m_start < end
                     and not (start <= m_start and m_end <= end and end - start > m_end - m_start)
-                    for m_start, m_end in masked
+                    for m_start, m_end in blocking
                 ):
                     continue
                 if i > 0 and phrase[:1].islower():
@@ -313,9 +333,7 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
                 # "Khan" of "Khan al-Sheih" is no name of its own; "Daraa" of "Daraa al-Balad"
                 # (a quarter of the city) is.
                 # So is "Hayat" of "Hayat Tahrir al-Sham": the name runs on to an "al-" word.
-                continued = any(
-                    re.match(rf"{ARTICLE}(?:[-\s]|$)", words[k].group(0)) for k in range(j, n)
-                )
+                continued = any(_ARTICLE_WORD.match(words[k].group(0)) for k in range(j, n))
                 if continued and not lookup(phrase)[1]:
                     continue
                 if j - i == 1 and (
@@ -370,7 +388,7 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
     # A name listed with places ("Khan al-Sheih, al-Zakiyeh and al-Tibeh") is a place too.
     for previous, mention in itertools.pairwise(mentions):
         between = text[previous.end : mention.start]
-        if re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+or)\s+", between) and (
+        if _LIST_GAP.fullmatch(between) and (
             previous.placelike() or "locative" in previous.evidence
         ):
             mention.evidence.add("list")

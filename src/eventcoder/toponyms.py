@@ -43,6 +43,7 @@ from spacy.tokens import Doc
 
 from eventcoder.gazetteer import Gazetteer
 from eventcoder.models import Toponym
+from eventcoder.nlp import doc_text
 from eventcoder.toponym_focus import capital_groups, corroborate, infer_focus, keep_places
 from eventcoder.toponym_lexicon import (
     ATTRIBUTIVE,
@@ -76,7 +77,7 @@ def find_toponyms(
         gazetteer: the installed gazetteer.
         countries: ISO codes the article is about; inferred from the text when empty.
     """
-    text = doc.text  # Doc.text is rebuilt from the tokens on every access: read it once
+    text = doc_text(doc)  # Doc.text is rebuilt from the tokens on every access
     mentions = recognize(doc, text, gazetteer)
     groups = group_mentions(mentions)
     for group in groups:
