@@ -385,6 +385,15 @@ def test_toponyms_the_side_of_the_container_chooses_between_namesakes(  # type: 
             "Ein Elfijeh",
             (33.615, 36.1818),
         ),
+        # ... and "the Islamic State in Shaddadah of Hasakeh" as one organisation.
+        (
+            (
+                "Syrian Democratic Forces battled the Islamic State in Shaddadah of Hasakeh. No "
+                "losses reported."
+            ),
+            "Shaddadah",
+            (36.0534, 40.7268),
+        ),
         # A list after "including" names places.
         (
             (

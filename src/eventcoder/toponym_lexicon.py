@@ -448,8 +448,9 @@ def well_spelled(written: str, matched: str) -> bool:
 #: Acronyms, also with lowercase joining letters ("SDF", "U.S.", "JaT" for Jaysh al-Thuwar).
 ACRONYM = re.compile(r"[A-Z][A-Z.]{1,4}|[A-Z][a-z]?[A-Z][a-z]?[A-Z]?")
 
-#: A lowercase preposition inside an entity span: "Alma in Dar'a" is two places.
-ENTITY_LINK = re.compile(r"\s+(?:in|near|at)\s+")
+#: A lowercase preposition inside an entity span: "Alma in Dar'a", "Shaddadah of Hasakeh" are
+#: two places ("Party of Turkistan" is caught as an organisation by ORG_OF).
+ENTITY_LINK = re.compile(r"\s+(?:in|near|at|of)\s+")
 
 #: "Ar-Raqqa city", "Afrin town": the container is the built-up place, not its surroundings.
 CITY_AFTER = re.compile(r"^\s+(?:city|town)\b", re.IGNORECASE)

@@ -397,11 +397,13 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
 
 def _split_at_links(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """An entity span cut at a lowercase "in", "near" or "at" between capitalised words: the
-    small model reads "Alma in Dar'a" as one organisation; it is a village in its region."""
+    small model reads "Alma in Dar'a" or "the Islamic State in Shaddadah" as one name; the
+    words after the link are a place of their own."""
     parts: list[tuple[int, int]] = []
     for link in ENTITY_LINK.finditer(text, start, end):
         before, after = text[start : link.start()], text[link.end() : end]
-        if before[:1].isupper() and after[:1].isupper():
+        last = before.split()[-1:] or [""]
+        if last[0][:1].isupper() and after[:1].isupper():
             parts.append((start, link.start()))
             start = link.end()
     parts.append((start, end))
