@@ -9,32 +9,22 @@ choices become the context of the next pass.
 
 from __future__ import annotations
 
-import bisect
 import math
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 
 from eventcoder.gazetteer import Candidate, Gazetteer, haversine_km
 from eventcoder.models import Place, Toponym
 from eventcoder.placenames import index_keys, similarity
+from eventcoder.toponym_containers import (
+    container_places,
+    mention_index,
+)
 from eventcoder.toponym_lexicon import (
-    ALIAS_OPEN,
-    CITY_AFTER,
-    COMPASS,
-    CONTAINER_GAP,
-    CONTAINER_LINK,
     EDGE_KM,
-    KIND_AFTER,
-    LIST_GOES_ON,
-    LIST_HOPS,
-    LIST_LINK,
     MAJOR_FEATURES,
     MIN_SCORE,
     OUTSIDE_FOCUS_CONFIDENCE,
-    PARENTHETICAL,
-    POSSESSIVE_LINK,
-    QUARTER_LINK,
     SUBURBS_KM,
     article_prefixed,
     compass_vector,
@@ -336,83 +326,6 @@ def _regions(groups: Sequence[NameGroup], focus: Sequence[str]) -> frozenset[tup
     return frozenset(out)
 
 
-#: Every mention of the article in text order with its group, and their start offsets.
-_MentionIndex = tuple[list[tuple[int, int, NameGroup, Mention]], list[int]]
-
-
-def _mention_index(groups: Sequence[NameGroup]) -> _MentionIndex:
-    """The mentions of ``groups`` sorted by offsets, built once per resolution."""
-    mentions = sorted(
-        ((m.start, m.end, g, m) for g in groups for m in g.mentions), key=lambda item: item[:2]
-    )
-    return mentions, [item[0] for item in mentions]
-
-
-def _container_places(
-    group: NameGroup, index: _MentionIndex, text: str
-) -> list[tuple[Place, str, bool]]:
-    """Places the text says contain this name: "X in Southwestern Damascus", "X, Idlib province",
-    "X neighbourhood of Deir-ez-Zor city", "Damascus's X neighbourhood"; each with the part of
-    it the text names ("X in the eastern countryside of Homs": "eastern", else "") and whether
-    the text calls it a city or town (its built-up area, not its surroundings)."""
-    out: list[tuple[Place, str, bool]] = []
-    mentions, starts = index
-
-    def next_container(end: int) -> tuple[NameGroup, Mention, str] | None:
-        index = bisect.bisect_left(starts, end)
-        # "Hamidiya, Jbeileh and Al-Huwaiqa neighbourhoods in Deir-ez-Zor city": the container
-        # after a list holds every name of it.
-        for _ in range(LIST_HOPS + 1):
-            if index >= len(mentions):
-                return None
-            start, mention_end, container, mention = mentions[index]
-            if start - end > CONTAINER_GAP:
-                return None
-            place = container.choice.place if container.choice else None
-            link = bare_link(text[end:start])
-            if links_container(link, place, text[mention_end : mention_end + 30]):
-                return container, mention, link
-            if not LIST_LINK.fullmatch(link):
-                return None
-            end = mention_end
-            index = bisect.bisect_left(starts, end)
-        return None
-
-    def previous_container(start: int) -> NameGroup | None:
-        index = bisect.bisect_left(starts, start) - 1
-        while index >= 0 and mentions[index][1] > start:
-            index -= 1
-        if index < 0:
-            return None
-        _, end, container, _ = mentions[index]
-        return container if POSSESSIVE_LINK.match(text[end:start]) else None
-
-    for mention in group.mentions:
-        found = next_container(mention.end)
-        # "Kafr Zayat village in Wadi Barada area in Rural Damascus": when the first container
-        # is unknown, the one that contains it still says where the village is.
-        hops = 0
-        while found is not None and found[0].choice is None and hops < 2:
-            found = next_container(found[1].end)
-            hops += 1
-        holder = found[0] if found is not None else previous_container(mention.start)
-        if holder is None or holder is group or holder.choice is None:
-            continue
-        place = holder.choice.place
-        direction, city = "", False
-        if found is not None:
-            # "X village in the eastern countryside of Homs", "X in Eastern Hama": the part of
-            # the container is named in the link or as the container's qualifier.
-            words = COMPASS.findall(found[2]) or COMPASS.findall(found[1].qualifier)
-            city = bool(CITY_AFTER.match(text[found[1].end : found[1].end + 12]))
-            # "Qadsiyah of southeastern Ar-Raqqa city" is a part of the city, near it whatever
-            # its side; only the city's countryside or region extends far in one direction.
-            direction = words[-1] if words and not city else ""
-        if place.feature_class in ("A", "P") and all(place != p for p, _, _ in out):
-            out.append((place, direction.lower(), city))
-    return out
-
-
 #: A spelling added for an unresolved name must be this close (fuzzy match score): a looser
 #: one finds some town for nearly any unknown word ("Al-Athar" ~ Azaura, Deir ez-Zor).
 WIDEN_MIN_MATCH = 0.8
@@ -433,7 +346,7 @@ def widen_unresolved(
     """
     widened = False
     live = [g for g in groups if g.mentions]
-    mentions = _mention_index(live)
+    mentions = mention_index(live)
     for group in live:
         if (
             not focus
@@ -445,7 +358,7 @@ def widen_unresolved(
             continue
         if any(
             city or (place.feature_class == "P" and place.feature_code not in ("PPLA", "PPLC"))
-            for place, _, city in _container_places(group, mentions, text)
+            for place, _, city in container_places(group, mentions, text)
         ):
             continue
         known = {c.place.geonameid for c in group.candidates}
@@ -458,57 +371,6 @@ def widen_unresolved(
             group.candidates = group.candidates + similar
             widened = True
     return widened
-
-
-def can_contain(inner: Place | None, outer: Place | None) -> bool:
-    """Whether ``outer`` may contain ``inner`` at all: "Rural Damascus in the outskirts of
-    Mastumeh" is no containment (the region is no part of the village)."""
-    if inner is None or outer is None:
-        return True
-    if inner.feature_code == "PCLI":
-        return False
-    if inner.feature_code == "ADM1" or inner.feature_code in ("PPLC", "PPLA"):
-        # A governorate or its capital lies in nothing smaller than a governorate.
-        return outer.feature_code in ("PCLI", "ADM1") or (
-            outer.feature_code in ("PPLC", "PPLA") and outer.admin1 == inner.admin1
-        )
-    if inner.feature_class == "A":
-        # A district lies in a governorate, which its capital may stand for.
-        return outer.feature_class == "A" or outer.feature_code in ("PPLC", "PPLA")
-    return True
-
-
-def bare_link(link: str) -> str:
-    """The words between two names without parentheses: "Al-Dar'eiyah (Al-Bareed)
-    neighbourhood of Ar-Raqqa" links the first name to the city; an opening parenthesis before
-    a second name makes it an alias, read like a list."""
-    if ALIAS_OPEN.fullmatch(link):
-        return ", "
-    # A quoted name ("'Muhammadiyah' in rural Damascus") is linked as if unquoted.
-    return PARENTHETICAL.sub("", link).strip("'\"’”‘“")
-
-
-def links_container(link: str, container: Place | None, after: str) -> bool:
-    """Whether "X<link>Y<after>" states that Y contains X."""
-    if QUARTER_LINK.match(link):
-        return True
-    return bool(CONTAINER_LINK.match(link)) and _contains(link, container, after)
-
-
-def _contains(link: str, container: Place | None, after: str) -> bool:
-    """Whether "X<link>Y<after>" states that Y contains X. A bare comma does so only before a
-    kind word ("Tiba, Raqqa province") or for a country, a region or a regional capital that
-    ends a list ("Kunduz, Afghanistan", "northern Afrin, Aleppo"); "Berlin, Qamishli and
-    Kurdistan" is a list, not a containment."""
-    if not re.fullmatch(r"\s*,\s*", link):
-        return True
-    if KIND_AFTER.match(after):
-        return True
-    return (
-        container is not None
-        and container.feature_code in ("PCLI", "ADM1", "PPLA", "PPLC")
-        and not LIST_GOES_ON.match(after)
-    )
 
 
 def resolve_groups(
@@ -530,7 +392,7 @@ def resolve_groups(
             ):
                 anchors_of[index] = first
     regions: frozenset[tuple[str, str]] = frozenset()
-    mentions = _mention_index(live)
+    mentions = mention_index(live)
     # A group whose context (anchors, spellings, regions, containers) is the same as in the
     # previous round would get the same choice: it is not scored again.
     seen: dict[int, tuple[object, ...]] = {}
@@ -543,7 +405,7 @@ def resolve_groups(
                 if i != index and live[i].key != group.key and not _spellings(live[i], group)
             ]
             variants = variants_of.get(index, {})
-            containers = _container_places(group, mentions, text)
+            containers = container_places(group, mentions, text)
             context = (
                 tuple(p.geonameid for p in anchors),
                 tuple((name, p.geonameid) for name, p in variants.items()),

@@ -24,7 +24,8 @@ that anchors, regions and containers settle.
 The stages live in their own modules; this one holds the entry points and their order:
 :mod:`~eventcoder.toponym_spans` (recognition, grouping, gazetteer candidates),
 :mod:`~eventcoder.toponym_focus` (the article's countries, dropping non-places),
-:mod:`~eventcoder.toponym_scoring` (disambiguation) and :mod:`~eventcoder.toponym_lexicon`
+:mod:`~eventcoder.toponym_scoring` (disambiguation), :mod:`~eventcoder.toponym_containers`
+(which named place the text says contains another) and :mod:`~eventcoder.toponym_lexicon`
 (the cue words and patterns they share).
 
 Measured on 600 ACLED Syria notes with geo_precision 1 (bench-style, not a test): of the notes
@@ -44,6 +45,7 @@ from spacy.tokens import Doc
 from eventcoder.gazetteer import Gazetteer
 from eventcoder.models import Toponym
 from eventcoder.nlp import doc_text
+from eventcoder.toponym_containers import bare_link, can_contain, links_container
 from eventcoder.toponym_focus import capital_groups, corroborate, infer_focus, keep_places
 from eventcoder.toponym_lexicon import (
     ATTRIBUTIVE,
@@ -52,14 +54,7 @@ from eventcoder.toponym_lexicon import (
     LIST_LINK,
     POSSESSIVE_LINK,
 )
-from eventcoder.toponym_scoring import (
-    as_toponyms,
-    bare_link,
-    can_contain,
-    links_container,
-    resolve_groups,
-    widen_unresolved,
-)
+from eventcoder.toponym_scoring import as_toponyms, resolve_groups, widen_unresolved
 from eventcoder.toponym_spans import (
     group_mentions,
     look_up_candidates,
