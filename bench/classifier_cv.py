@@ -71,10 +71,12 @@ from eventcoder.train import (
 REPO = Path(__file__).resolve().parents[1]
 
 #: Named option sets compared by the bench (passed to eventcoder.train.fit_classifier).
-#: "default" is eventcoder.train.DEFAULT_OPTIONS (word 1-2-grams + 5-letter stems, names
-#: masked); the others change one thing.
+#: "default" is eventcoder.train.DEFAULT_OPTIONS (word 1-2-grams + 5-letter stems + event-word
+#: families, names masked, intercepts prior-corrected); the others change one thing.
 VARIANTS: dict[str, dict[str, Any]] = {
     "default": {},
+    "no-event-stems": {"event_stems": False},
+    "no-prior-correction": {"prior_correction": 0.0},
     "no-stems": {"stem_length": 0},
     "no-name-mask": {"mask_names": False},
     "words+chars": {"max_char_features": 20_000, "stem_length": 0},

@@ -8,18 +8,28 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from eventcoder.classify import (
+    EVENT_CUE_CAP,
     NO_EVENT,
+    Cue,
     EventClassifier,
     Prediction,
+    TextFeatures,
     clean_text,
     cue_text,
     load_cues,
 )
 from eventcoder.errors import ConfigError, EvaluationError, ModelNotFound
-from eventcoder.train import eventless_reason, split_sentences, train_classifier
+from eventcoder.train import (
+    DEFAULT_OPTIONS,
+    eventless_reason,
+    prior_corrected,
+    split_sentences,
+    train_classifier,
+)
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +215,115 @@ def test_classify_class_unseen_in_training_is_carried_by_its_cue(
         ["Government helicopters dropped barrels of chlorine gas on Douma, choking dozens."]
     )
     assert prediction.sub_event_type == "Chemical weapon"
+
+
+CODEBOOK_SENTENCES = [
+    ("Villagers beat a suspected thief to death in the market on Sunday.", "Mob violence"),
+    (
+        "Supporters of the ruling party attacked opposition activists with sticks, injuring 12.",
+        "Mob violence",
+    ),
+    ("Unidentified men hurled crude bombs at the house of a local councillor.", "Mob violence"),
+    (
+        "Security forces opened fire on protesters in the capital, killing three.",
+        "Excessive force against protesters",
+    ),
+    ("Rebel fighters clashed with army troops near the border.", "Armed clash"),
+    ("Taliban militants attacked a police checkpoint, killing four officers.", "Armed clash"),
+    ("Gunmen shot dead an off-duty policeman at his home.", "Attack"),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"), CODEBOOK_SENTENCES, ids=[s[:30] for s, _ in CODEBOOK_SENTENCES]
+)
+def test_classify_codebook_phrasings_decide_the_type(
+    classifier: EventClassifier, sentence: str, expected: str
+) -> None:
+    """Phrasings ACLED's codebook decides: vigilantes, partisans and crude bombs are Riots (Mob
+    violence), state forces shooting demonstrators is Excessive force, two armed groups fighting
+    (also militants attacking a police post) is a Battle, but an off-duty officer is a civilian."""
+    (prediction,) = classifier.predict([sentence])
+    assert prediction.sub_event_type == expected, prediction
+    assert any(cue.startswith(f"{expected}:") for cue in prediction.cues)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Organisation for the Prohibition of Chemical Weapons will send inspectors next week.",
+        "Western governments say Assad must never again be allowed to use chemical weapons.",
+        "Diplomats fear a chemical weapons attack could trigger a wider war.",
+    ],
+)
+def test_classify_commentary_naming_a_weapon_is_not_an_event(
+    classifier: EventClassifier, sentence: str
+) -> None:
+    """Naming chemical weapons is not reporting their use (it was 70 of 189 false events)."""
+    (prediction,) = classifier.predict([sentence])
+    assert prediction.sub_event_type is None, prediction
+
+
+def test_classify_cue_weight_above_the_cap_chooses_the_type_not_the_event(
+    classifier: EventClassifier,
+) -> None:
+    """Beyond EVENT_CUE_CAP a cue's weight changes the type's odds, not P(no event)."""
+    text = "Sarin is a nerve agent that was developed in Germany in 1938."
+    pattern = re.compile(r"\bsarin\b")
+    at_cap = classifier.with_cues([Cue(pattern, "Chemical weapon", EVENT_CUE_CAP)])
+    beyond = classifier.with_cues([Cue(pattern, "Chemical weapon", EVENT_CUE_CAP + 4)])
+    (low,), _ = at_cap.outcome_probabilities([text])
+    (high,), _ = beyond.outcome_probabilities([text])
+    chemical = classifier.outcomes.index("Chemical weapon")
+    assert high[-1] == pytest.approx(low[-1])
+    assert high[chemical] > low[chemical]
+
+
+def test_classify_features_keep_their_own_vocabulary() -> None:
+    """Each TextFeatures uses its own vocabulary, also after others were garbage-collected.
+
+    Regression: vectorisers were cached by ``id(features)``; a new object at a dead one's
+    address got the dead one's vocabulary, which corrupted cross-validation folds.
+    """
+    for round_ in range(26):
+        word = "zz" + chr(ord("a") + round_) + "word"  # letters: digits become 0 in features
+        features = TextFeatures.fit(
+            [f"{word} attacked the town", f"{word} shelled the village"],
+            max_char_features=0,
+            min_df=2,
+        )
+        row = features.transform([f"the {word}"])
+        assert row[0, features.word_vocabulary.index(word)] > 0
+        del features
+
+
+def test_classify_event_word_families_are_features() -> None:
+    """Forms of one event word share a feature, so a form unseen in training still counts."""
+    features = TextFeatures.fit(
+        ["rioters burned tyres", "the rioting went on", "police killed two"],
+        max_char_features=0,
+        min_df=1,
+        event_stems=True,
+    )
+    assert {"^riot", "^kill", "^burn"} <= set(features.word_vocabulary)
+    unseen = features.transform(["youths riot again"])
+    assert unseen[0, features.word_vocabulary.index("^riot")] > 0
+    assert features.to_json()["word"]["event_stems"] is True
+
+
+def test_classify_packaged_artefact_uses_event_word_families(classifier: EventClassifier) -> None:
+    """The shipped model was trained with the families (the default recipe), and loads them."""
+    assert DEFAULT_OPTIONS["event_stems"] is True
+    assert classifier.features.event_stems
+    assert "^riot" in classifier.features.word_vocabulary
+
+
+def test_train_prior_correction_tempers_the_class_mix() -> None:
+    """Intercepts move by -correction * log(n_c): a 100-fold rarer class gains 0.25 * log(100)."""
+    intercept = np.array([2.0, 0.0])
+    corrected = prior_corrected(intercept, [10_000, 100], {"prior_correction": 0.25})
+    assert corrected[1] - corrected[0] == pytest.approx(-2.0 + 0.25 * np.log(100))
+    assert prior_corrected(intercept, [10_000, 100], {"prior_correction": 0.0}) is intercept
 
 
 def test_classify_missing_artefact_raises_model_not_found(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from eventcoder.classify import NO_EVENT, EventClassifier, TextFeatures, load_cues
+from eventcoder.classify import EVENT_WORDS, NO_EVENT, EventClassifier, TextFeatures, load_cues
 from eventcoder.errors import ConfigError, EvaluationError
 from eventcoder.taxonomy import BY_NAME
 
@@ -52,8 +52,10 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     "min_df": 2,
     "stem_length": 5,  # > 0: add word prefixes of this length as features
     "mask_names": True,  # replace capitalised words inside sentences by one placeholder
+    "event_stems": True,  # add event-word families ("riots" -> "^riot") as features
     "class_weight_power": 0.5,  # weight of class c = (n_largest / n_c) ** power; 0 = none, 1 = balanced
     "max_class_weight": 20.0,
+    "prior_correction": 0.25,  # type model intercepts -= this * log(n_c): temper the dev class mix
     "no_event_weight": 1.0,  # detector: total weight of eventless texts / total weight of notes
     "detector_C": 1.0,  # inverse L2 strength of the event detector
     "false_event_rate": 0.05,  # share of held-out eventless sentences (with event words) let through
@@ -149,20 +151,6 @@ def read_notes(paths: Sequence[Path]) -> tuple[list[LabelledText], int]:
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
 
-_EVENT_WORDS = re.compile(
-    r"\b(?:kill|dead|death|die[sd]?\b|dying|wound|injur|attack|strike|struck|bomb|shell|artiller|"
-    r"mortar|rocket|missile|clash|fight|fought|battle|assault|offensive|raid|ambush|captur|seiz|"
-    r"retak|retook|recaptur|overr|overt|took control|control of|fall of|fell to|liberat|storm|gun|"
-    r"shot|shoot|fire[ds]?\b|firing|explo|blast|ied|mine[ds]?\b|landmine|grenade|abduct|kidnap|"
-    r"hostage|detain|arrest|custody|protest|demonstrat|rall(?:y|ied|ies)|march|riot|loot|burn|"
-    r"torch|destroy|demolish|agree|deal\b|ceasefire|truce|accord|treaty|signed|massacre|execut|"
-    r"behead|tortur|rape|sexual|abuse|chemical|gas\b|sarin|chlorine|siege|besieg|evacuat|"
-    r"displac|flee|fled|casualt|troops|soldier|militant|fighter|forces|jets?\b|warplane|drone|"
-    r"aircraft|helicopter|tank|weapon|violence|violent|war\b|conflict|beat|stab|knife|machete|"
-    r"lynch|mob\b|operation|advanc|push|moved into|withdr|retreat|surrender|crackdown|tear gas|"
-    r"police|strikers?\b|sit-in|blockad|vandal|sabotag|hijack|sniper|massacr|assassin|murder)",
-    re.IGNORECASE,
-)
 _PLAN_WORDS = re.compile(
     r"\b(?:will|would|could|might|may|must|should|shall|plans?|planning|threat\w*|vow\w*|"
     r"warn\w*|intend\w*|prepar\w*|if|unless|whether|ready to|aims? to|seeks? to|wants? to|"
@@ -181,7 +169,7 @@ _PAST_EVENT = re.compile(
 
 #: Tokens the event detector may use (an n-gram is usable when one of its tokens matches).
 DETECTOR_VOCABULARY = re.compile(
-    "|".join(f"(?:{p.pattern})" for p in (_EVENT_WORDS, _PLAN_WORDS, _PAST_EVENT)), re.IGNORECASE
+    "|".join(f"(?:{p.pattern})" for p in (EVENT_WORDS, _PLAN_WORDS, _PAST_EVENT)), re.IGNORECASE
 )
 
 
@@ -197,7 +185,7 @@ def eventless_reason(sentence: str) -> str | None:
     by a plan, threat, condition or call, with no past-tense event verb. Conservative by
     design: a sentence with any past-tense event verb is never taken.
     """
-    if not _EVENT_WORDS.search(sentence):
+    if not EVENT_WORDS.search(sentence):
         return "no-trigger"
     if _PLAN_WORDS.search(sentence) and not _PAST_EVENT.search(sentence):
         return "modal"
@@ -331,6 +319,26 @@ def class_weights(labels: Sequence[str], *, power: float, cap: float) -> dict[st
     return {c: min(cap, (largest / n) ** power) for c, n in counts.items()}
 
 
+def prior_corrected(
+    intercept: np.ndarray, counts: Sequence[int], opts: dict[str, Any]
+) -> np.ndarray:
+    """Type-model intercepts minus ``prior_correction * log(n_c)``: the dev class mix, tempered.
+
+    Why: the intercepts carry the training notes' class mix (46% Armed clash, 88% of those
+    from Syria), and where a text's words are unfamiliar (another country, another decade,
+    news) the intercept decides: short Kenyan protest notes came out as Armed clash. The class
+    weights already halve the mix in the loss; this moves the intercepts a quarter of the way
+    on towards uniform. Measured on the dev data (0.25): 5-fold macro-F1 +0.005 (weighted F1
+    -0.003), leave-one-file-out macro-F1 +0.06 Afghanistan, +0.03 Bangladesh, +0.015 Kenya,
+    -0.002 Syria, eventless sentences called events +0.35 points; 0.5 loses on 5-fold.
+    """
+    correction = float(opts["prior_correction"])
+    if not correction:
+        return intercept
+    log_counts: np.ndarray = np.log(np.maximum(1, np.asarray(counts, dtype=np.float64)))
+    return np.asarray(intercept, dtype=np.float64) - correction * log_counts
+
+
 def detector_columns(features: TextFeatures) -> np.ndarray:
     """Indices of the features the event detector may use: n-grams with an event or modality word.
 
@@ -341,7 +349,7 @@ def detector_columns(features: TextFeatures) -> np.ndarray:
     keep = [
         i
         for i, gram in enumerate(features.word_vocabulary)
-        if any(DETECTOR_VOCABULARY.search(token) for token in gram.lstrip("~").split())
+        if any(DETECTOR_VOCABULARY.search(token) for token in gram.lstrip("~^").split())
     ]
     return np.array(keep, dtype=np.int64)
 
@@ -410,6 +418,7 @@ def fit_classifier(
         min_df=opts["min_df"],
         stem_length=opts["stem_length"],
         mask_names=opts["mask_names"],
+        event_stems=opts["event_stems"],
     )
     matrix = features.transform(texts)
     type_labels = np.asarray([labels[i] for i in typed])
@@ -425,6 +434,9 @@ def fit_classifier(
             matrix[typed], type_labels, sample_weight=np.array([weights[y] for y in type_labels])
         )
         classes, coef, intercept = [str(c) for c in model.classes_], model.coef_, model.intercept_
+        intercept = prior_corrected(
+            intercept, [int((type_labels == c).sum()) for c in classes], opts
+        )
     event_coef, event_intercept = None, 0.0
     is_event = np.array([label != NO_EVENT for label in labels])
     if not is_event.all():
@@ -434,7 +446,7 @@ def fit_classifier(
         event_coef = np.zeros(features.size)
         event_coef[columns] = detector.coef_[0]
         hard = np.array(
-            [not is_event[i] and bool(_EVENT_WORDS.search(texts[i])) for i in range(len(texts))]
+            [not is_event[i] and bool(EVENT_WORDS.search(texts[i])) for i in range(len(texts))]
         )
         shift = _detector_threshold(detector_matrix, is_event, hard, opts, seed)
         event_intercept = float(detector.intercept_[0]) - shift
