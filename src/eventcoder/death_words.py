@@ -58,11 +58,16 @@ _MODAL_AUX = word_set("would could might may will shall can should")
 
 _BE_FORMS = word_set("was were been being is are be get got")
 
+#: Every word :func:`is_death_word` can accept; it rejects all others whatever their context.
+_CANDIDATES = DEATH_VERBS | DEATH_NOUNS | {"lives", "life", "gunned"}
+
 
 def is_death_word(token: Token) -> bool:
     """Whether ``token`` reports a death: "killed", "died", "fatalities", "the toll", "lost
     their lives", "the bodies of ... were found"; not "killed off", "a lynch mob"."""
     lower = token.lower_
+    if lower not in _CANDIDATES:
+        return False  # most words: decided before the (costly) look at the sentence
     if token.i + 1 < token.sent.end and token.doc[token.i + 1].lower_ == "off":
         return False  # "killed off any challenge": figurative
     if lower == "gunned":
