@@ -21,7 +21,7 @@ rows of ``eventcoder geoparse`` are :mod:`eventcoder.geoparse`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from spacy.tokens import Doc, Span
 
@@ -631,18 +631,24 @@ def _own_location(
     return memo[key]  # type: ignore[no-any-return]
 
 
-def _previous_action(
-    doc: Doc, before: int, toponyms: Sequence[Toponym], gazetteer: Gazetteer
+def _first_action(
+    doc: Doc, sentences: Iterable[tuple[int, int]], toponyms: Sequence[Toponym], gazetteer: Gazetteer
 ) -> Location | None:
-    """The place of action of the latest earlier sentence that names one: the place the event
+    """The place of action of the first of ``sentences`` that names one: the place the event
     step would choose there (a village, not a destination or the region containing it)."""
-    for start, end in reversed(sentence_list(doc)):
-        if end > before:
-            continue
+    for start, end in sentences:
         location = _own_location(doc, start, end, toponyms, gazetteer)
         if location is not None and location.place is not None and location.geo_precision < 3:
             return location
     return None
+
+
+def _previous_action(
+    doc: Doc, before: int, toponyms: Sequence[Toponym], gazetteer: Gazetteer
+) -> Location | None:
+    """The place of action of the latest earlier sentence that names one."""
+    earlier = (s for s in reversed(sentence_list(doc)) if s[1] <= before)
+    return _first_action(doc, earlier, toponyms, gazetteer)
 
 
 def _next_action(
@@ -650,13 +656,8 @@ def _next_action(
 ) -> Location | None:
     """The place of action of the first later sentence that names one ("Gunmen killed two
     fighters. The attack took place in X.")."""
-    for start, end in sentence_list(doc):
-        if start < after:
-            continue
-        location = _own_location(doc, start, end, toponyms, gazetteer)
-        if location is not None and location.place is not None and location.geo_precision < 3:
-            return location
-    return None
+    later = (s for s in sentence_list(doc) if s[0] >= after)
+    return _first_action(doc, later, toponyms, gazetteer)
 
 
 def _article_region(
