@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
+import json
 import math
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from eventcoder.errors import GazetteerError
 from eventcoder.models import Event
-from eventcoder.pipeline import Pipeline
+from eventcoder.pipeline import STAGES, Pipeline, StageTimes
 from eventcoder.settings import load_settings
 from eventcoder.store import Store
 
@@ -153,3 +158,85 @@ def test_pipeline_rerun_adds_no_duplicates(
         second = pipeline.run([sample_path], store, published=sample_published, outlet="FNA")
         assert second.summary.skipped == 1 and second.summary.articles == 0
         assert len(list(store.events())) == count == first.summary.events > 0
+
+
+def _guardian_jsonl(shared_dir: Path, path: Path, count: int) -> Path:
+    """The first ``count`` Guardian dev articles that report someone killed, as a JSONL file."""
+    lines = []
+    with gzip.open(shared_dir / "dev" / "articles" / "guardian_syria_2017-2019.csv.gz", "rt", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if "killed" in row["text"]:
+                record = {"id": f"guardian-{row['']}", "text": row["text"], "published": row["date"]}
+                lines.append(json.dumps(record, ensure_ascii=False))
+            if len(lines) == count:
+                break
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _stored(db: Path) -> list[dict[str, object]]:
+    with Store.open(db) as store:
+        return [event.to_dict() for event in sorted(store.events(), key=lambda event: event.event_id)]
+
+
+def test_pipeline_two_processes_store_what_one_process_stores(
+    gazetteer_path: Path, shared_dir: Path, sample_path: Path, tmp_path: Path
+) -> None:
+    """Worker processes give the same events, article ids and counts as coding in this process."""
+    corpus = _guardian_jsonl(shared_dir, tmp_path / "guardian.jsonl", 6)
+    reports = []
+    for processes in (1, 2):
+        db = tmp_path / f"events-{processes}.sqlite"
+        settings = load_settings(gazetteer=gazetteer_path, db=db, n_process=processes, batch_size=2)
+        with Store.open(db) as store:
+            reports.append(Pipeline(settings).run([sample_path, corpus], store, published=date(2016, 11, 28)))
+    one, two = reports
+    assert len(_stored(tmp_path / "events-1.sqlite")) >= 10
+    assert _stored(tmp_path / "events-2.sqlite") == _stored(tmp_path / "events-1.sqlite")
+    assert two.article_ids == one.article_ids
+    assert (two.summary.articles, two.summary.events, two.summary.failed) == (
+        one.summary.articles,
+        one.summary.events,
+        one.summary.failed,
+    )
+    assert two.times.parse_cpu > 0 and two.times.extract_cpu > 0  # the workers' times come back
+
+
+def test_pipeline_stage_times_split_wall_and_cpu(gazetteer_path: Path, sample_path: Path, tmp_path: Path) -> None:
+    """Each stage gets its own wall-clock and CPU time; together no more than the run took."""
+    settings = load_settings(gazetteer=gazetteer_path, db=tmp_path / "events.sqlite")
+    pipeline = Pipeline(settings)
+    _ = pipeline.nlp, pipeline.extractor
+    with Store.open(settings.db) as store:
+        started = time.perf_counter()
+        report = pipeline.run([sample_path], store, published=date(2016, 11, 28))
+        seconds = time.perf_counter() - started
+    times = report.times
+    assert set(times.as_dict()) == set(times.cpu_dict()) == set(STAGES)
+    assert times.parse > 0 and times.extract > 0 and times.store > 0 and times.ingest > 0
+    assert times.parse_cpu > 0 and times.extract_cpu > 0
+    assert sum(times.as_dict().values()) <= seconds + 0.01
+
+
+def test_pipeline_stage_times_add_and_merge() -> None:
+    """A worker's chunk times add to the run's, stage by stage, wall and CPU alike."""
+    total = StageTimes()
+    total.add("store", 1.0, 0.5)
+    chunk = StageTimes()
+    chunk.add("parse", 2.0, 1.5)
+    chunk.add("extract", 1.0, 1.0)
+    total.merge(chunk)
+    total.merge(chunk)
+    assert total.as_dict() == {"ingest": 0.0, "parse": 4.0, "extract": 2.0, "store": 1.0}
+    assert total.cpu_dict() == {"ingest": 0.0, "parse": 3.0, "extract": 2.0, "store": 0.5}
+
+
+def test_pipeline_workers_without_gazetteer_report_the_gazetteer_error(
+    sample_path: Path, tmp_path: Path
+) -> None:
+    """A worker that cannot load its gazetteer stops the run with the gazetteer's own error."""
+    missing = tmp_path / "nowhere" / "gazetteer.sqlite"
+    settings = load_settings(gazetteer=missing, db=tmp_path / "events.sqlite", n_process=2)
+    with Store.open(settings.db) as store, pytest.raises(GazetteerError) as raised:
+        Pipeline(settings).run([sample_path], store, published=date(2016, 11, 28))
+    assert "gazetteer install" in str(raised.value)

@@ -48,18 +48,61 @@ ProgressCallback = Callable[[int, int, int], None]
 CodeResult = tuple[Article, list[Event]] | Failure
 
 
+#: The stages whose time a run records, in pipeline order.
+STAGES: tuple[str, ...] = ("ingest", "parse", "extract", "store")
+
+
 @dataclass(slots=True)
 class StageTimes:
-    """Seconds spent in each stage of a run (for the throughput benchmark and ``--verbose``)."""
+    """Seconds spent in each stage of a run (for the throughput benchmark and ``--verbose``).
+
+    ``ingest`` ... ``store`` are wall-clock seconds; the ``*_cpu`` twins are the CPU seconds of
+    the process that ran the stage, which a busy machine does not inflate. With worker
+    processes, parse and extract add up over the workers, so they can exceed the run's length.
+    """
 
     ingest: float = 0.0
     parse: float = 0.0
     extract: float = 0.0
     store: float = 0.0
+    ingest_cpu: float = 0.0
+    parse_cpu: float = 0.0
+    extract_cpu: float = 0.0
+    store_cpu: float = 0.0
+
+    def add(self, stage: str, wall: float, cpu: float) -> None:
+        """Count ``wall`` and ``cpu`` seconds toward ``stage``."""
+        setattr(self, stage, getattr(self, stage) + wall)
+        setattr(self, f"{stage}_cpu", getattr(self, f"{stage}_cpu") + cpu)
+
+    def merge(self, other: StageTimes) -> None:
+        """Add the times of ``other`` (a worker's chunk) to these."""
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
 
     def as_dict(self) -> dict[str, float]:
-        """The times as a plain dict, rounded to milliseconds."""
-        return {name: round(value, 3) for name, value in asdict(self).items()}
+        """The wall-clock times as a plain dict, rounded to milliseconds."""
+        return {name: round(getattr(self, name), 3) for name in STAGES}
+
+    def cpu_dict(self) -> dict[str, float]:
+        """The CPU times as a plain dict keyed by stage, rounded to milliseconds."""
+        return {name: round(getattr(self, f"{name}_cpu"), 3) for name in STAGES}
+
+
+class _Clock:
+    """Wall-clock and CPU time since it started (or since :meth:`lap`)."""
+
+    __slots__ = ("cpu", "wall")
+
+    def __init__(self) -> None:
+        self.wall = time.perf_counter()
+        self.cpu = time.process_time()
+
+    def lap(self, times: StageTimes, stage: str) -> None:
+        """Count the time since the last lap toward ``stage`` and start a new lap."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        times.add(stage, wall - self.wall, cpu - self.cpu)
+        self.wall, self.cpu = wall, cpu
 
 
 @dataclass(slots=True)
@@ -144,11 +187,17 @@ class Pipeline:
         return results, times
 
     def _code_in_process(self, articles: Iterator[Article], times: StageTimes) -> Iterator[CodeResult]:
-        pairs = _timed(parse(articles, self.nlp, batch_size=self.settings.batch_size), times, "parse")
-        for result in _timed(self.code_docs(pairs), times, "extract"):
-            yield result
-        # Pulling from a stage includes the time of the stages before it.
-        times.extract = max(times.extract - times.parse, 0.0)
+        # Pulling from a stage also runs the stages before it: each stage's own time is what
+        # remains after taking theirs out (reading inputs is timed by RunRecorder.fresh).
+        read = times.ingest, times.ingest_cpu
+        parsing = StageTimes()
+        pairs = _timed(parse(articles, self.nlp, batch_size=self.settings.batch_size), parsing, "parse")
+        coding = StageTimes()
+        yield from _timed(self.code_docs(pairs), coding, "extract")
+        parse_wall = max(parsing.parse - (times.ingest - read[0]), 0.0)
+        parse_cpu = max(parsing.parse_cpu - (times.ingest_cpu - read[1]), 0.0)
+        times.add("parse", parse_wall, parse_cpu)
+        times.add("extract", max(coding.extract - parsing.parse, 0.0), max(coding.extract_cpu - parsing.parse_cpu, 0.0))
 
     def _code_in_workers(self, articles: Iterator[Article], times: StageTimes) -> Iterator[CodeResult]:
         """Code in ``n_process`` worker processes, each with its own pipeline, in input order.
@@ -234,13 +283,8 @@ class RunRecorder:
 
     def fresh(self, items: Iterable[Article | Failure]) -> Iterator[Article]:
         """The articles of ``items`` that still need coding; the rest is recorded on the way."""
-        iterator = iter(items)
-        while True:
-            started = time.perf_counter()
-            item = next(iterator, None)
-            self.times.ingest += time.perf_counter() - started
-            if item is None:
-                return
+        clock = _Clock()  # reading inputs and this bookkeeping count as ingest
+        for item in items:
             if isinstance(item, Failure):
                 self._fail(item)
             elif item.id in self._seen:
@@ -253,11 +297,14 @@ class RunRecorder:
             else:
                 self._seen.add(item.id)
                 self.article_ids.append(item.id)
+                clock.lap(self.times, "ingest")
                 yield item
+                clock = _Clock()
+        clock.lap(self.times, "ingest")
 
     def save(self, result: CodeResult) -> None:
         """Store one coded article (one transaction), or record its failure."""
-        started = time.perf_counter()
+        clock = _Clock()
         if isinstance(result, Failure):
             self._fail(result)
         else:
@@ -268,7 +315,7 @@ class RunRecorder:
                 self._tick()
             except EventcoderError as error:
                 self._fail(Failure(article.origin or article.id, str(error), article.id))
-        self.times.store += time.perf_counter() - started
+        clock.lap(self.times, "store")
 
     def interrupted(self) -> None:
         """Mark the run interrupted: what was saved stays, the next run resumes."""
@@ -305,36 +352,45 @@ def chunked(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 # One pipeline per worker process, built by the pool's initializer: a process-scoped cache, so
 # the model, gazetteer and classifier load once per worker rather than once per chunk.
 _WORKER_PIPELINE: Pipeline | None = None
+# Why the worker's pipeline could not load: raised again by its first chunk, so the driver
+# reports the model or gazetteer error itself rather than a broken process pool.
+_WORKER_ERROR: Exception | None = None
 
 
 def _start_worker(settings: Settings) -> None:
-    global _WORKER_PIPELINE  # noqa: PLW0603 - the worker process's one pipeline
+    """Build the worker's pipeline and load its models now, before the first chunk is timed."""
+    global _WORKER_PIPELINE, _WORKER_ERROR  # noqa: PLW0603 - the worker process's one pipeline
     _WORKER_PIPELINE = Pipeline(settings.with_(n_process=1))
+    try:
+        _ = _WORKER_PIPELINE.nlp, _WORKER_PIPELINE.extractor
+    except Exception as error:  # noqa: BLE001 - re-raised where the driver sees it
+        _WORKER_ERROR = error
 
 
 def _code_chunk_in_worker(articles: list[Article]) -> tuple[list[CodeResult], StageTimes]:
     assert _WORKER_PIPELINE is not None, "worker started without its pipeline"
+    if _WORKER_ERROR is not None:
+        raise _WORKER_ERROR
     return _WORKER_PIPELINE.code_chunk(articles)
 
 
 def _collect(future: Future[tuple[list[CodeResult], StageTimes]], times: StageTimes) -> list[CodeResult]:
     results, chunk_times = future.result()
-    times.parse += chunk_times.parse
-    times.extract += chunk_times.extract
+    times.merge(chunk_times)
     return results
 
 
 def _timed(iterable: Iterable[object], times: StageTimes, stage: str) -> Iterator:  # type: ignore[type-arg]
-    """Yield from ``iterable``, adding the time spent producing each item to ``times.<stage>``."""
+    """Yield from ``iterable``, adding the time spent producing each item to ``stage`` of ``times``."""
     iterator = iter(iterable)
     while True:
-        started = time.perf_counter()
+        clock = _Clock()
         try:
             item = next(iterator)
         except StopIteration:
-            setattr(times, stage, getattr(times, stage) + time.perf_counter() - started)
+            clock.lap(times, stage)
             return
-        setattr(times, stage, getattr(times, stage) + time.perf_counter() - started)
+        clock.lap(times, stage)
         yield item
 
 

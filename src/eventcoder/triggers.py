@@ -125,10 +125,11 @@ class TriggerFinder:
         """All non-overlapping triggers in ``sentence``, longest match first, in text order."""
         found: list[Trigger] = []
         tokens = list(sentence)
+        keys = [_keys(token) for token in tokens]  # once per token, not once per pattern tried
         for i, token in enumerate(tokens):
-            for key in _keys(token):
+            for key in keys[i]:
                 for entry in self._by_first.get(key, ()):
-                    length = _match_length(entry, tokens, i)
+                    length = _match_length(entry, tokens, keys, i)
                     if length and _plausible(entry, tokens[i : i + length]):
                         span = sentence.doc[token.i : token.i + length]
                         found.append(
@@ -146,17 +147,26 @@ class TriggerFinder:
         return sorted(chosen, key=lambda t: t.span.start)
 
 
-def _keys(token: Token) -> set[str]:
-    return {token.lemma_.lower(), token.lower_}
+def _keys(token: Token) -> tuple[str, ...]:
+    """The forms a lexicon word may match: the lower-cased lemma, then the lower-cased word.
+
+    A tuple, not a set, so that triggers are tried in the same order in every process (a set
+    of strings iterates in an order that changes with each interpreter's hash seed).
+    """
+    lemma, lower = token.lemma_.lower(), token.lower_
+    return (lemma,) if lemma == lower else (lemma, lower)
 
 
-def _match_length(entry: LexiconEntry, tokens: list[Token], start: int) -> int:
-    """Tokens consumed when ``entry`` matches at ``start`` (0 when it does not)."""
+def _match_length(entry: LexiconEntry, tokens: list[Token], keys: list[tuple[str, ...]], start: int) -> int:
+    """Tokens consumed when ``entry`` matches at ``start`` (0 when it does not).
+
+    ``keys`` holds :func:`_keys` of each of ``tokens``.
+    """
     position = start
     for alternatives, optional, pos in zip(entry.pattern, entry.optional, entry.pos, strict=True):
         if (
             position < len(tokens)
-            and _keys(tokens[position]) & alternatives
+            and not alternatives.isdisjoint(keys[position])
             and (not pos or tokens[position].pos_ == pos)
         ):
             position += 1
