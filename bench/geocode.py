@@ -25,8 +25,8 @@ place is in the gazetteer within 25 km, and none in another country.
 The gazetteer is the world cities500 plus the Syrian place lists and the OCHA admin 1/2
 boundaries. It is built into bench/out/ when missing (about half a minute), from
 ``--geonames`` (default $EVENTCODER_GEONAMES, else ../shared/data/geonames), ``--places``
-(default ../shared/data/syria) and ``--boundaries`` (default the adm1/adm2 files of
-../shared/data/boundaries). The bench also times ``Gazetteer.lookup`` on the gold names.
+(default ../shared/data/syria) and ``--boundaries`` (default the OCHA adm1/adm2 files of
+../shared/data/boundaries, and Natural Earth's countries, which put each country at its middle). The bench also times ``Gazetteer.lookup`` on the gold names.
 
 Usage:
     python bench/geocode.py                              # Syria battles + Afghanistan, every row
@@ -69,7 +69,11 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("EVENTCODER_SHARED") or REPO.parent / "shared")
 OUT = REPO / "bench" / "out"
 DEFAULT_FILES = ("syria_battles_2017-2018.csv.gz", "afghanistan_2020-03.csv.gz")
-DEFAULT_BOUNDARIES = ("syr_admbnda_adm1_uncs_unocha.geojson", "syr_admbnda_adm2_uncs_unocha.geojson")
+DEFAULT_BOUNDARIES = (
+    "boundaries/syr_admbnda_adm1_uncs_unocha.geojson",
+    "boundaries/syr_admbnda_adm2_uncs_unocha.geojson",
+    "naturalearth/ne_50m_admin_0_countries.geojson",
+)
 #: The distance under which a gazetteer entry "is" ACLED's place, and a placement a hit.
 HIT_KM = 25.0
 DISTANCES = (5, 25, 161)
@@ -425,7 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="GeoNames folder for the build")
     parser.add_argument("--places", nargs="*", default=[str(SHARED / "data" / "syria")], help="place lists for the build")
     parser.add_argument("--boundaries", nargs="*",
-                        default=[str(SHARED / "data" / "boundaries" / f) for f in DEFAULT_BOUNDARIES],
+                        default=[str(SHARED / "data" / f) for f in DEFAULT_BOUNDARIES],
                         help="admin boundary GeoJSON files for the build")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the gazetteer even if it exists")
     parser.add_argument("--out", type=Path, default=OUT / "geocode.json", help="JSON summary path")

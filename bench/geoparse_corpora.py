@@ -1004,7 +1004,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--boundaries",
         nargs="*",
-        default=[str(SHARED / "data" / "boundaries" / f) for f in DEFAULT_BOUNDARIES],
+        default=[str(SHARED / "data" / f) for f in DEFAULT_BOUNDARIES],
         help="admin boundary GeoJSON files for the build",
     )
     parser.add_argument(

@@ -130,7 +130,8 @@ def geonames_gazetteer(  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def world_gazetteer_path(tmp_path_factory: pytest.TempPathFactory, geonames_dir: Path, syria_dir: Path,
                          shared_dir: Path) -> Path:
-    """The gazetteer a user builds: the whole world's cities500, the Syrian lists, OCHA boundaries.
+    """The gazetteer a user builds: the whole world's cities500, the Syrian lists, OCHA boundaries
+    and Natural Earth's country outlines.
 
     Slower to build than ``gazetteer_path`` (about 20 s), but only with every namesake in the
     world present does an end-to-end test show that none of them is picked by mistake.
@@ -142,6 +143,9 @@ def world_gazetteer_path(tmp_path_factory: pytest.TempPathFactory, geonames_dir:
         target,
         geonames=str(geonames_dir),
         places=[str(syria_dir)],
-        boundaries=[str(_need(shared_dir / "data" / "boundaries"))],
+        boundaries=[
+            str(_need(shared_dir / "data" / "boundaries")),
+            str(_need(shared_dir / "data" / "naturalearth" / "ne_50m_admin_0_countries.geojson")),
+        ],
     )
     return target

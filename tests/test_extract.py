@@ -235,3 +235,28 @@ def test_extract_words_that_only_qualify_are_not_actors(
     events = code(pipeline, text, "Syria", date(2017, 7, 1))
     assert events and events[0].actor1 == actor1
     assert all(not_an_actor not in (e.actor1, e.actor2) for e in events)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (
+            "QSD forces supported by International Coalition warplanes, suspected to belong to "
+            "the US, managed to capture the town of Big Sweida from the Islamic State."
+        ),
+        (
+            "SAA control all the ruling points and border posts at Jordan-Syria border, after "
+            "control garrisons 154 and 143 in battles with opposition."
+        ),
+    ],
+)
+def test_extract_a_foreign_country_named_in_a_report_about_syria_is_not_the_place(
+    pipeline: Pipeline, text: str
+) -> None:
+    """In a report the user says is about Syria, "warplanes suspected to belong to the US" and
+    "the Jordan-Syria border" name whose forces act and a border, not where: no event is put
+    in the United States or Jordan (ACLED's Syria notes: Big Sweidiyeh, Tanf)."""
+    events = code(pipeline, text, "Syria", date(2017, 6, 1))
+    assert events
+    for event in events:
+        assert event.country in ("", "Syria"), (event.location, event.reasons)

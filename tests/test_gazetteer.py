@@ -392,3 +392,19 @@ def test_gazetteer_real_neighbourhoods_are_found_in_their_city(gazetteer: Gazett
     found = gazetteer.lookup("Qaboun", countries=["SY"], fuzzy=False)
     assert found and found[0].place.admin1 == "Damascus"
     assert haversine_km(found[0].place.latitude, found[0].place.longitude, 33.55, 36.34) < 15
+
+
+def test_gazetteer_natural_earth_puts_countries_at_their_middle(world_gazetteer_path: Path) -> None:
+    """With Natural Earth's outlines a country entry is the country's middle (as a geoparser
+    should answer "Russia"), while an event known only by its country still goes to the
+    capital, as ACLED places it."""
+    gazetteer = Gazetteer.open(world_gazetteer_path)
+    try:
+        russia, usa = gazetteer.country("RU"), gazetteer.country("US")
+        assert russia is not None and usa is not None
+        assert haversine_km(russia.latitude, russia.longitude, 60.0, 100.0) < 500
+        assert haversine_km(usa.latitude, usa.longitude, 39.76, -98.5) < 300  # Kansas
+        assert gazetteer.seat(russia).name == "Moscow"
+        assert gazetteer.seat(usa).name == "Washington"
+    finally:
+        gazetteer.close()

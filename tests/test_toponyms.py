@@ -496,3 +496,123 @@ def test_toponyms_quoted_and_encircled_names_are_places(  # type: ignore[no-unty
     found = _places(find_toponyms(nlp(text), gazetteer))
     assert name in found, sorted(found)
     assert _near(found[name], *near, 25.0), found[name].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "admin1", "point"),
+    [
+        (
+            # ACLED places it in Idleb, 2 km from the Aleppo line; the writer put it in Aleppo.
+            (
+                "On 8 December 2018, an unidentified armed group shot and killed a HTS commander "
+                "and dumped his body in the outskirts of Tweim in Aleppo."
+            ),
+            "Tweim",
+            "Idleb",
+            (35.805, 37.0406),
+        ),
+        (
+            # Tall Abu Azzu (also written Tall alwaz) lies in Idleb, 6 km from Aleppo's.
+            "Regime forces took control of Tal al-Waz in southern Aleppo. No fatalities reported.",
+            "Tal al-Waz",
+            "Idleb",
+            (35.8213, 37.12),
+        ),
+    ],
+)
+def test_toponyms_a_border_village_put_in_the_next_governorate_is_taken(  # type: ignore[no-untyped-def]
+    nlp, gazetteer: Gazetteer, text: str, name: str, admin1: str, point: tuple[float, float]
+) -> None:
+    """A village the gazetteer has only just across the governorate line the text names is the
+    same village, not a reason to fall back to the governorate's capital."""
+    found = _places(find_toponyms(nlp(text), gazetteer))
+    toponym = found[name]
+    assert toponym.place is not None and toponym.place.admin1 == admin1, toponym.reason
+    assert _near(toponym, *point, km=25.0), toponym.reason
+    assert "line, where the text puts it" in toponym.reason
+
+
+def test_toponyms_a_namesake_inside_the_named_governorate_beats_one_on_its_line(  # type: ignore[no-untyped-def]
+    nlp, gazetteer: Gazetteer
+) -> None:
+    """ "Majdal village in Hama": the Majdal in Hama, not the Al Majdal of Homs near the line."""
+    text = "After launching a military operation, rebels controlled Majdal village in Hama."
+    found = _places(find_toponyms(nlp(text), gazetteer))
+    place = found["Majdal"].place
+    assert place is not None and place.admin1 == "Hama", found["Majdal"].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "point"),
+    [
+        (
+            # The sub-district of Basira (40,000 people) has its seat at Al Busayrah; the
+            # village of Basira in Tartous has 2,000.
+            (
+                "Unconfirmed reports claimed that QSD forces had taken over the whole of Basira "
+                "from Islamic State fighters."
+            ),
+            "Basira",
+            (35.158, 40.4277),
+        ),
+        (
+            # The town Tadmur, not the list's guess at a village "Tadmor" placed at the centre
+            # of the Tadmor sub-district, 36 km south of it.
+            (
+                "Government forces and pro-government militias clashed with ISIS in Tadmor in "
+                "Homs province. There were no reported fatalities."
+            ),
+            "Tadmor",
+            (34.5656, 38.2877),
+        ),
+    ],
+)
+def test_toponyms_a_town_beats_the_village_guesses_of_its_name(  # type: ignore[no-untyped-def]
+    nlp, gazetteer: Gazetteer, text: str, name: str, point: tuple[float, float]
+) -> None:
+    found = _places(find_toponyms(nlp(text), gazetteer))
+    assert _near(found[name], *point, km=10.0), found[name].reason
+
+
+def test_toponyms_rural_damascus_in_lower_case_is_the_governorate(  # type: ignore[no-untyped-def]
+    nlp, gazetteer: Gazetteer
+) -> None:
+    """ "in rural Damascus" is Rural Damascus governorate, not the city: Sabe Byar, 140 km
+    east of the city, is in it."""
+    text = (
+        "Government forces and its allied militias clashed with JOS and Shuhada al Qaryatayn "
+        "Brigade in Sabe Biyar (Sabea' Biyar) in rural Damascus. There were no reports of "
+        "casualties."
+    )
+    found = _places(find_toponyms(nlp(text), gazetteer))
+    assert found["Damascus"].place is not None
+    assert found["Damascus"].place.feature_code == "ADM1", found["Damascus"].reason
+    assert _near(found["Sabe Biyar"], 33.7801, 37.6881, 25.0), found["Sabe Biyar"].reason
+
+
+def test_toponyms_a_neighbourhood_is_a_city_quarter_not_a_village(  # type: ignore[no-untyped-def]
+    nlp, gazetteer: Gazetteer
+) -> None:
+    """The IOM list has Damascus's Jobar only as its halves, "Joubar Sharqi" and "Joubar
+    Gharbi"; "the Jobar neighborhood" is that quarter, not the village of Jober in Homs."""
+    text = (
+        "Amid an exchange of shelling, regime forces backed by allied militias continued to "
+        "fight Islamist militias in the Jobar neighborhood. No deaths were reported."
+    )
+    found = _places(find_toponyms(nlp(text), gazetteer))
+    place = found["Jobar"].place
+    assert place is not None and place.admin1 == "Damascus", found["Jobar"].reason
+
+
+def test_toponyms_an_area_of_a_named_city_is_near_the_city(  # type: ignore[no-untyped-def]
+    nlp, gazetteer: Gazetteer
+) -> None:
+    """ "the Castilo area of Aleppo city" is in the city: no Qastal 46 km away in the
+    governorate."""
+    text = (
+        "Unidentified gunmen stormed an HTS headquarters in the Castilo area of Aleppo city, "
+        "killing 4 HTS fighters."
+    )
+    found = _places(find_toponyms(nlp(text), gazetteer))
+    toponym = found["Castilo"]
+    assert toponym.place is None or _near(toponym, 36.206, 37.1524, 30.0), toponym.reason

@@ -82,7 +82,7 @@ def gazetteer() -> None:
               "Default: $EVENTCODER_GEONAMES, else the official GeoNames server.")
 @click.option("--countries", metavar="CC[,CC]", help="Also add full per-country dumps, e.g. SY (every village).")
 @click.option("--places", "places", multiple=True, metavar="PATH", help="Place list (CSV, GeoJSON, JSON, or a folder); repeatable. Default: $EVENTCODER_PLACES.")
-@click.option("--boundaries", multiple=True, metavar="PATH", help="Admin boundary GeoJSON (admin1/admin2 by point-in-polygon); repeatable. Default: $EVENTCODER_BOUNDARIES.")
+@click.option("--boundaries", multiple=True, metavar="PATH", help="Admin boundary GeoJSON (admin1/admin2 by point-in-polygon; Natural Earth admin-0 countries put each country at its middle); repeatable. Default: $EVENTCODER_BOUNDARIES.")
 @click.option("--gazetteer", "path", type=click.Path(path_type=Path), help="Where to write it. Default: $EVENTCODER_GAZETTEER or the data directory.")
 @_fail_cleanly
 def gazetteer_install(source: str | None, countries: str | None, places: tuple[str, ...],

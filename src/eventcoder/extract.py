@@ -35,6 +35,7 @@ from eventcoder.implicit_sides import complete_actors
 from eventcoder.mentions import ArticleEvents, fold_triggers, placed_in
 from eventcoder.modality import AttributionMemory, Modality, read_modality
 from eventcoder.models import Article, Event, Toponym
+from eventcoder.place_roles import doc_memo
 from eventcoder.roles import is_anchored, is_support_phrase, read_roles
 from eventcoder.side_lists import between_sides
 from eventcoder.sides import Fights, read_sides
@@ -71,6 +72,7 @@ class EventExtractor:
         """Every event the article reports as having happened, disaggregated the ACLED way."""
         hint = country_code(article.country) if article.country else ""
         toponyms = find_toponyms(doc, self.gazetteer, countries=(hint,) if hint else ())
+        doc_memo(doc)["given_country"] = hint
         country = _article_country(toponyms, hint)
         context = self.actors.article_context(doc, country=country, on=article.published)
         memory = AttributionMemory()

@@ -46,7 +46,7 @@ from eventcoder.gazetteer_sources import (
 )
 from eventcoder.models import Place
 from eventcoder.placelists import PLACE_SUFFIXES, list_files
-from eventcoder.placenames import index_keys, similarity
+from eventcoder.placenames import consonant_key, index_keys, similarity
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +114,7 @@ def install_gazetteer(
             village, farm, hill and road GeoNames has there. Missing ones are a warning.
         places: user place lists (CSV, GeoJSON, JSON; files or folders).
         boundaries: GeoJSON admin polygons; rows inside get the polygons' admin1/admin2 names.
+            Natural Earth admin-0 outlines put each country entry at its middle.
         progress: called as ``progress(stage, done, total)`` while building.
         country_filter: keep only GeoNames rows of these countries (plus every national
             capital, so country names still resolve); for small test and regional indexes.
@@ -205,6 +206,7 @@ class Gazetteer:
         # Articles name the same places over and over ("Syria", "Aleppo", "Russian"): answers
         # are kept, per argument tuple, for the life of the handle (the file is read-only).
         self._lookup = lru_cache(maxsize=LOOKUP_CACHE)(self._lookup_uncached)
+        self._near_region = lru_cache(maxsize=LOOKUP_CACHE)(self._near_region_uncached)
         self._home: tuple[str, ...] | None = None
 
     @classmethod
@@ -413,9 +415,15 @@ class Gazetteer:
             score_cutoff=FUZZY_CUTOFF * 100,
             limit=fetch,
         )
+        consonants = consonant_key(key)
         for _, score, index in matches:
             place_id = rows[index][1]
             value = 0.95 * score / 100.0
+            if consonants and consonant_key(rows[index][0]) == consonants:
+                # Only the vowels differ ("Belil" / "Bleel"): as good as a same-skeleton match,
+                # which short names miss (their skeleton is too short to index), and better
+                # than a lost consonant ("Bali") of the same edit distance.
+                value = max(value, LOOSE_BASE + 0.1 * score / 100.0)
             if value > best.get(place_id, (0.0,))[0]:
                 best[place_id] = (value, rows[index][0], "fuzzy", ())
 
@@ -464,6 +472,30 @@ class Gazetteer:
             return None
         loaded = self._place(row[0])
         return loaded[0] if loaded else None
+
+    def near_region(self, place: Place, admin1: str, km: float) -> bool:
+        """Whether ``place`` lies within ``km`` of some entry of region ``admin1`` (its country).
+
+        The nearest entries of a region stand in for its boundary, which the gazetteer need
+        not hold: a village 3 km from the last hamlet of Idleb is on the Idleb line, and a
+        writer who puts it "in southern Idleb" has likely only misplaced a border village.
+        """
+        return self._near_region(
+            place.country_code, admin1, round(place.latitude, 4), round(place.longitude, 4), km
+        )
+
+    def _near_region_uncached(
+        self, country_code: str, admin1: str, latitude: float, longitude: float, km: float
+    ) -> bool:
+        dlat = km / 111.0
+        dlon = km / (111.0 * max(0.1, math.cos(math.radians(latitude))))
+        rows = self._db.execute(
+            "SELECT latitude, longitude FROM places WHERE latitude BETWEEN ? AND ? "
+            "AND longitude BETWEEN ? AND ? AND country_code = ? AND admin1 = ?",
+            (latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon,
+             country_code, admin1),
+        ).fetchall()
+        return any(haversine_km(latitude, longitude, lat, lon) <= km for lat, lon in rows)
 
     def seat(self, region: Place) -> Place:
         """The town that stands for a region: its capital, as ACLED places region-level events.

@@ -29,11 +29,12 @@ from eventcoder.placelists import (
     PROBABLE_PRIOR,
     BoundaryFeature,
     PlaceRecord,
+    country_middle,
     is_pcode,
     read_boundaries,
     read_place_list,
 )
-from eventcoder.placenames import index_keys
+from eventcoder.placenames import index_keys, quarter_stem
 
 log = logging.getLogger(__name__)
 
@@ -453,11 +454,13 @@ class GazetteerBuilder:
                 (parent,),
             ).fetchone()
             names = self.pending_names.pop(code)
+            neighbourhood = "(ne)" in record.name
+            if neighbourhood:
+                names = names + [stem for stem in map(quarter_stem, names) if stem]
             geonameid = f"{source.split('_')[0].split('.')[0].lower()}:{code}"
             if geonameid in self.used_ids:
                 continue
             self.used_ids.add(geonameid)
-            neighbourhood = "(ne)" in record.name
             place_id = self._insert_place(
                 (
                     geonameid,
@@ -560,6 +563,8 @@ class GazetteerBuilder:
             found = read_boundaries(path, iso3_to_iso2=iso3)
             features.extend(found)
             self.sources.append(f"{path.name}: {len(found)} admin polygons")
+        self._place_countries([f for f in features if f.level == 0])
+        features = [f for f in features if f.level > 0]
         if not features:
             return
         countries = sorted({f.country_code for f in features if f.country_code})
@@ -609,6 +614,28 @@ class GazetteerBuilder:
                     self._region_entry(feature, [rows[i] for i in members.get(polygon_index, [])])
         # A region entry's names come from what it is, not from where its capital lies.
         self.db.execute("UPDATE places SET admin2 = '' WHERE feature_code = 'ADM1'")
+
+    def _place_countries(self, outlines: Sequence[BoundaryFeature]) -> None:
+        """Put each country entry at the middle of its outline instead of at its capital.
+
+        A geoparser's "Russia" is the country, whose point is its middle (as in GeoNames and
+        the geoparsing corpora), not Moscow; events known only by country still go to the
+        capital, as ACLED places them (:meth:`Gazetteer.seat`).
+        """
+        largest: dict[str, BoundaryFeature] = {}
+        for outline in outlines:
+            known = largest.get(outline.country_code)
+            if known is None or outline.geometry.area > known.geometry.area:
+                largest[outline.country_code] = outline
+        updates = []
+        for code, outline in sorted(largest.items()):
+            lat, lon = country_middle(outline.geometry)
+            updates.append((round(lat, 4), round(lon, 4), code))
+        self.db.executemany(
+            "UPDATE places SET latitude = ?, longitude = ? "
+            "WHERE feature_code = 'PCLI' AND country_code = ?",
+            updates,
+        )
 
     def _region_entry(self, feature: BoundaryFeature, inside: list[tuple[Any, ...]]) -> None:
         """Give an admin polygon's names to its region entry, creating the entry if needed."""

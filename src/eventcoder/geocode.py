@@ -149,6 +149,17 @@ def _doubtful(
     return not backed
 
 
+def _foreign_country(toponym: Toponym, doc: Doc) -> bool:
+    """A country other than the one the user says the article is about: in such a report a
+    foreign country's name says whose forces act ("warplanes suspected to belong to the US",
+    "U.S. ground forces"), never where; an event is not placed in it."""
+    given = doc_memo(doc).get("given_country", "")
+    place = toponym.place
+    return bool(
+        given and place is not None and place.feature_code == "PCLI" and place.country_code != given
+    )
+
+
 def _article_country(doc: Doc, toponyms: Sequence[Toponym]) -> str:
     """The country most of the article's resolved places lie in ("" when none)."""
     key = ("country", span_signature(toponyms))
@@ -342,6 +353,9 @@ def _choose_in_sentence(
             if role.kind != "container":
                 excluded.append(f"'{toponym.text}' is {role.note}")
             continue
+        if _foreign_country(toponym, doc):
+            excluded.append(f"'{toponym.text}' is another country than the article's")
+            continue
         if _doubtful(toponym, country, support, gazetteer):
             # A namesake abroad, resolved without conviction, in a report about another
             # country ("Port Said bus station" in Damascus): not the event's place.
@@ -470,8 +484,14 @@ def _locate(
         )
     # The gazetteer lacks the name: keep it as written and borrow a containing place's coordinates.
     container = _known_container(toponym, toponyms, contained_by)
-    if container is not None and _doubtful(
-        container, doc_memo(doc).get("country", ""), _confident_countries(doc, toponyms), gazetteer
+    if container is not None and (
+        _foreign_country(container, doc)
+        or _doubtful(
+            container,
+            doc_memo(doc).get("country", ""),
+            _confident_countries(doc, toponyms),
+            gazetteer,
+        )
     ):
         container = None
     if container is not None and container.place is not None:

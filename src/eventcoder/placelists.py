@@ -585,7 +585,8 @@ def _features(data: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
 def read_boundaries(
     path: Path, *, iso3_to_iso2: Mapping[str, str] | None = None
 ) -> list[BoundaryFeature]:
-    """Read one GeoJSON file of admin polygons (OCHA COD-AB or geoBoundaries properties).
+    """Read one GeoJSON file of admin polygons (OCHA COD-AB or geoBoundaries properties), or
+    of country outlines (Natural Earth admin 0: level 0, to place each country at its middle).
 
     Raises:
         GazetteerError: the file is not GeoJSON or its features carry no admin names.
@@ -605,6 +606,10 @@ def read_boundaries(
         if props.get("ADM0_EN") and not any(re.fullmatch(r"ADM[1-9]_EN", k) for k in props):
             national += 1  # a country outline: nothing to assign below country level
             continue
+        outline = _country_outline(props, feature.get("geometry"))
+        if outline is not None:
+            out.append(outline)  # Natural Earth: places the country at its middle
+            continue
         geometry = feature.get("geometry")
         if not geometry:
             continue
@@ -617,6 +622,41 @@ def read_boundaries(
             "shapeName)"
         )
     return out
+
+
+def _country_outline(
+    props: Mapping[str, Any], geometry: Mapping[str, Any] | None
+) -> BoundaryFeature | None:
+    """A Natural Earth admin-0 feature (ISO_A2 or ISO_A2_EH, ADMIN) as a level-0 boundary."""
+    code = next(
+        (
+            str(props[key]).upper()
+            for key in ("ISO_A2_EH", "ISO_A2")
+            if re.fullmatch(r"[A-Za-z]{2}", str(props.get(key) or ""))
+        ),
+        "",
+    )
+    if not code or not props.get("ADMIN") or not geometry:
+        return None
+    try:
+        geom = shape(geometry)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return None
+    name = str(props["ADMIN"]).strip()
+    return BoundaryFeature(0, name, (name,), "", code, {}, geom)
+
+
+def country_middle(geometry: Any) -> tuple[float, float]:
+    """(lat, lon) of a country's middle: the centroid of its largest part when it lies inside
+    it (the United States' is in Kansas, not Alaska), else a point surely inside."""
+    parts = list(getattr(geometry, "geoms", [geometry]))
+    largest = max(parts, key=lambda part: part.area)
+    point = largest.centroid
+    if not largest.contains(point):
+        point = largest.representative_point()
+    return point.y, point.x
 
 
 def _boundary(

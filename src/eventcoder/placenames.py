@@ -468,3 +468,30 @@ def direction_variants(name: str) -> tuple[str, ...]:
         base = english_match.group("base").strip()
         return tuple(f"{base} {adjective}" for adjective in _ENGLISH_TO_ARABIC[direction])
     return ()
+
+
+_OLD_TOWN = re.compile(r"^(?P<base>.+?)[\s-]+(?:al|el)[\s-]balad$", re.IGNORECASE)
+
+
+def quarter_stem(name: str) -> str:
+    """The quarter a half or old town of a city quarter belongs to, or "".
+
+    Lists split a city's quarters ("Joubar Sharqi" and "Joubar Gharbi", "Barza Al Balad"),
+    while reports name the whole ("fighting in Jobar", "the Barzeh neighbourhood"): the whole
+    is the stem.
+    """
+    name = name.strip()
+    for pattern in (_ARABIC_DIRECTION, _OLD_TOWN):
+        found = pattern.match(name)
+        if found and len(found.group("base").strip()) >= 3:
+            return found.group("base").strip()
+    return ""
+
+
+def consonant_key(key: str) -> str:
+    """The consonants of a name key, in order, doubles kept ("belil" and "bleel" -> "bll").
+
+    Transliterations of one Arabic name differ mostly in their vowels; this tells a vowel
+    difference from a lost consonant among fuzzy matches of the same score.
+    """
+    return _VOWELS.sub("", key).replace(" ", "")

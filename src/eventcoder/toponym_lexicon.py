@@ -157,9 +157,11 @@ PREFIX_HINT = re.compile(
     r"province|governorate|district)|(?P<near>farms|fields|outskirts|suburbs|vicinity|edge))\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-#: "the countryside of X", "X countryside": the area around a town, which for a city that
+#: "the countryside of X", "rural X", "X countryside": the area around a town, which for a city that
 #: names a governorate ("Rural Damascus") is that governorate.
-COUNTRYSIDE_AROUND = re.compile(r"\bcountryside\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+COUNTRYSIDE_AROUND = re.compile(
+    r"(?:\bcountryside\s+of\s+(?:the\s+)?|(?<![\w-])rural\s+)$", re.IGNORECASE
+)
 COUNTRYSIDE_AFTER = re.compile(
     r"^\s+(?:(?:north|south|east|west)(?:ern)?[\s-]*(?:(?:north|south|east|west)(?:ern)?\s+)?)?"
     r"countryside\b",
@@ -364,6 +366,10 @@ KIND_AFTER = re.compile(
 #: How far (km) from a governorate's capital a village the text puts there may lie in the
 #: next governorate (writers misplace border villages).
 EDGE_KM = 120.0
+
+#: How far (km) from the nearest entry of the governorate a text names a village in the next
+#: one may lie and still be taken (a border village put on the wrong side of the line).
+BORDER_KM = 10.0
 
 #: How far (km) a city's surroundings reach beyond its governorate or district line.
 SUBURBS_KM = 30.0

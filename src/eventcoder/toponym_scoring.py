@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from eventcoder.gazetteer import Candidate, Gazetteer, haversine_km
+from eventcoder.gazetteer_build import PARENT_PLACED
 from eventcoder.models import Place, Toponym
 from eventcoder.placenames import index_keys, similarity
 from eventcoder.toponym_containers import (
@@ -21,6 +22,7 @@ from eventcoder.toponym_containers import (
     mention_index,
 )
 from eventcoder.toponym_lexicon import (
+    BORDER_KM,
     EDGE_KM,
     MAJOR_FEATURES,
     MIN_SCORE,
@@ -31,6 +33,15 @@ from eventcoder.toponym_lexicon import (
     surface_similarity,
 )
 from eventcoder.toponym_spans import Mention, NameGroup
+
+#: Whether a place lies on the line of a region (country code, admin1 name): within
+#: :data:`BORDER_KM` of one of its entries. See :meth:`Gazetteer.near_region`.
+NearLine = Callable[[Place, str, str], bool]
+
+
+def _no_line(place: Place, country_code: str, admin1: str) -> bool:
+    return False
+
 
 # --------------------------------------------------------------------------------------------
 # Resolution
@@ -49,7 +60,10 @@ def _feature_factor(candidate: Candidate, hints: set[str], regional: bool = Fals
         return {"ADM1": 1.0, "ADM2": 0.85}.get(code, 0.7 if klass == "A" else 0.6)
     if "admin2" in hints:  # "district"
         return {"ADM2": 1.0, "ADM1": 0.85}.get(code, 0.7 if klass == "A" else 0.6)
-    if hints & {"town", "near", "quarter"}:
+    if "quarter" in hints:
+        # "the Jobar neighbourhood" is a city's quarter (PPLX), not a village of that name.
+        return 1.0 if code == "PPLX" else 0.65 if klass == "P" else 0.6
+    if hints & {"town", "near"}:
         return 1.0 if klass == "P" else 0.6
     if "region" in hints:
         return 1.0 if klass in ("A", "L", "T") else 0.85
@@ -83,9 +97,10 @@ def _distance(place: Place, anchors: Sequence[Place]) -> float | None:
     return best
 
 
-def _inside(candidate: Place, container: Place) -> bool:
+def _inside(candidate: Place, container: Place, city: bool = False) -> bool:
     """Whether ``candidate`` lies in ``container``. A regional capital named as a container
-    ("X in Aleppo", "the countryside of Hama") stands for its whole governorate."""
+    ("X in Aleppo", "the countryside of Hama") stands for its whole governorate, unless the
+    text says the city ("the Castilo area of Aleppo city"): then only its surroundings."""
     if container.feature_code == "PCLI":
         return candidate.country_code == container.country_code
     if candidate.country_code and candidate.country_code != container.country_code:
@@ -93,6 +108,8 @@ def _inside(candidate: Place, container: Place) -> bool:
     distance = haversine_km(
         candidate.latitude, candidate.longitude, container.latitude, container.longitude
     )
+    if city and container.feature_class == "P":
+        return distance <= SUBURBS_KM
     capital = container.feature_code in ("PPLC", "PPLA")
     if capital and candidate.admin1 and container.admin1:
         # The governorate, or the city's own surroundings across the governorate line (Harasta
@@ -138,6 +155,7 @@ def _score(
     variants: dict[str, Place],
     regions: frozenset[tuple[str, str]] = frozenset(),
     home: Sequence[str] = (),
+    near_line: NearLine = _no_line,
 ) -> tuple[float, list[str]]:
     hints = {m.hint for m in group.mentions if m.hint}
     place = candidate.place
@@ -181,12 +199,17 @@ def _score(
         # Al-Romania area" of a Syrian city is no Romania.
         score *= 0.4 if surface < 0.85 else 0.2
     minor = place.feature_code not in MAJOR_FEATURES and place.population < 100_000
-    if regions and place.feature_class == "P" and minor:
+    if regions and place.feature_class == "P":
         if (place.country_code, place.admin1) in regions:
+            # A town too: were only villages favoured, a list's guess at a village ("Tadmor",
+            # placed by its sub-district) would beat the real town (Tadmur) in the same region.
             score *= 1.15
             notes.append(f"in {place.admin1}, which the article names")
-        else:
+        elif minor and not any(
+            near_line(place, country, admin1) for country, admin1 in sorted(regions)
+        ):
             # Outside every region the article names: a spelling variant is then a guess.
+            # (Not a village on the line of one: see the containers below.)
             score *= 0.85 if candidate.tier == "exact" else 0.6
     if focus and place.country_code not in focus and place.feature_code != "PCLI":
         # Abroad, a capital or big city may well be meant, spelled the usual way; a village far
@@ -208,8 +231,18 @@ def _score(
     score *= 1.0 + 0.03 * math.log10(place.population + 1)
     # Regional capitals say which region the article is about (see ``regions``), not which
     # village is meant: the distance counts to the other villages and towns only.
-    villages = [a for a in anchors if a.feature_code not in ("PPLA", "PPLC")]
-    distance = _distance(place, villages or anchors)
+    # A capital the text names as the container of this name stands for its governorate
+    # ("X in southern Aleppo"): for a place in it or on its line, the containment below
+    # weighs it, and the distance to the city itself says little.
+    stated = {
+        c.geonameid
+        for c, _, city in containers
+        if not city
+        and (_inside(place, c) or (c.admin1 and near_line(place, c.country_code, c.admin1)))
+    }
+    others = [a for a in anchors if a.geonameid not in stated]
+    villages = [a for a in others if a.feature_code not in ("PPLA", "PPLC")]
+    distance = _distance(place, villages or others)
     # A region is large, and a regional capital has no namesake in its own country: their
     # distance to the other places counts only abroad ("Washington" the state against the
     # capital, in an article about Iran).
@@ -243,7 +276,7 @@ def _score(
             and container.feature_code not in ("PPLA", "PPLC")
         ):
             continue  # "Rural Damascus in the outskirts of Mastumeh": no containment
-        if _inside(place, container):
+        if _inside(place, container, city):
             score *= 1.25
             notes.append(f"in {_area_name(container)}, as the text says")
             side = _side(place, container, direction)
@@ -264,6 +297,18 @@ def _score(
             governorate = container.feature_class == "A" or (
                 container.feature_code in ("PPLA", "PPLC") and not city
             )
+            if (
+                governorate
+                and candidate.tier != "fuzzy"
+                and container.admin1
+                and near_line(place, container.country_code, container.admin1)
+            ):
+                # Within a few km of the governorate the text names: the same village, put
+                # on the wrong side of a line few readers know ("Tweim in Aleppo" is in
+                # Idlib, 2 km from Aleppo's last hamlet).
+                score *= 0.8 if _side(place, container, direction) >= 0 else 0.55
+                notes.append(f"on the {container.admin1} line, where the text puts it")
+                continue
             near_edge = governorate and (
                 haversine_km(
                     place.latitude, place.longitude, container.latitude, container.longitude
@@ -374,10 +419,30 @@ def widen_unresolved(
 
 
 def resolve_groups(
-    groups: Sequence[NameGroup], focus: Sequence[str], text: str, home: Sequence[str] = ()
+    groups: Sequence[NameGroup],
+    focus: Sequence[str],
+    text: str,
+    home: Sequence[str] = (),
+    gazetteer: Gazetteer | None = None,
 ) -> None:
     """Choose each group's entry (or an explicit no-match), scoring three times so that the
-    first choices serve as anchors, regions and containers of the next pass."""
+    first choices serve as anchors, regions and containers of the next pass.
+
+    With ``gazetteer``, a village the text puts in the governorate next to its own is still
+    taken when it lies on that governorate's line (see :meth:`Gazetteer.near_region`).
+    """
+    near_line = _no_line
+    if gazetteer is not None:
+        near_region = gazetteer.near_region
+
+        def near_line(place: Place, country_code: str, admin1: str) -> bool:
+            return (
+                place.country_code == country_code
+                and bool(place.admin1)
+                and place.admin1 != admin1
+                and near_region(place, admin1, BORDER_KM)
+            )
+
     live = [g for g in groups if g.mentions]
     anchors_of: dict[int, Place] = {}
     # Round 0: names whose exact candidates all sit together in the focus countries are anchors.
@@ -415,7 +480,7 @@ def resolve_groups(
             if seen.get(index) == context:
                 continue
             seen[index] = context
-            _choose(group, focus, anchors, variants, containers, regions, home)
+            _choose(group, focus, anchors, variants, containers, regions, home, near_line)
         regions = _regions(live, focus)
         anchors_of = {
             i: g.choice.place
@@ -470,16 +535,24 @@ def _choose(
     containers: Sequence[tuple[Place, str, bool]],
     regions: frozenset[tuple[str, str]] = frozenset(),
     home: Sequence[str] = (),
+    near_line: NearLine = _no_line,
 ) -> None:
     """Score every candidate of a group in its context and keep the best, or a no-match."""
     qualifier = next((m.qualifier for m in group.mentions if m.qualifier), "")
-    pool = group.region_candidates or group.candidates
+    pool = _without_list_guesses(group.region_candidates or group.candidates)
+    areas = [c.place for c in pool if c.place.feature_code in ("ADM2", "ADM3")]
+    if any(
+        (c.place.country_code, c.place.admin1) in regions for c in pool if c.tier != "fuzzy"
+    ):
+        near_line = _no_line  # a namesake lies inside the region the text names: no border case
     scored: list[tuple[float, Candidate, list[str]]] = []
     regions_here = [
         c.place for c in pool if c.place.feature_code in ("ADM1", "ADM2") and c.tier == "exact"
     ]
     for candidate in pool:
-        score, notes = _score(candidate, group, focus, anchors, containers, variants, regions, home)
+        score, notes = _score(
+            candidate, group, focus, anchors, containers, variants, regions, home, near_line
+        )
         place = candidate.place
         if place.feature_code in ("PPLC", "PPLA", "PPLA2") and any(
             region.country_code == place.country_code
@@ -490,6 +563,15 @@ def _choose(
             # A region named after its capital ("Moscow", "Idlib"): the bare name means the
             # town unless the text says province (that hint already favours the region).
             score *= 1.15
+        seat = _seat_population(place, areas)
+        if seat > place.population:
+            # The town that names a district or sub-district is its seat, known by the whole
+            # area's people ("Basira", the sub-district of 40,000, is Al Busayrah, not the
+            # village of 2,000 in Tartous).
+            score *= (1.0 + 0.03 * math.log10(seat + 1)) / (
+                1.0 + 0.03 * math.log10(place.population + 1)
+            )
+
         scored.append((score, candidate, notes))
     scored.sort(key=lambda item: -item[0])
     label = group.mentions[0].text
@@ -540,6 +622,48 @@ def _choose(
         head = f"'{label}' = {best.place.name} ({best.place.feature_code}, {where})"
     group.choice, group.score = best, round(min(confidence, 1.0), 3)
     group.reason = head + (": " + "; ".join(notes) if notes else "")
+
+
+def _without_list_guesses(pool: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates less the list rows placed only by their sub-district that name the same
+    place as an entry with its own point (same name, same district): "Tadmor" placed at the
+    Tadmor sub-district's centre is the town Tadmur, whose point is the right one."""
+    pinned = {
+        (c.place.country_code, c.place.admin2, _skeleton(c.matched_name))
+        for c in pool
+        if c.place.feature_class == "P"
+        and c.place.admin2
+        and c.tier != "fuzzy"
+        and PARENT_PLACED not in c.place.source
+    }
+    return [
+        c
+        for c in pool
+        if PARENT_PLACED not in c.place.source
+        or (c.place.country_code, c.place.admin2, _skeleton(c.matched_name)) not in pinned
+    ]
+
+
+def _skeleton(name: str) -> str:
+    keys = index_keys(name)
+    return keys[1] or keys[0]
+
+
+def _seat_population(place: Place, areas: Sequence[Place]) -> int:
+    """The population of the district or sub-district of the same name that ``place`` is the
+    seat of (within 30 km, same governorate), or 0."""
+    if place.feature_class != "P":
+        return 0
+    return max(
+        (
+            area.population
+            for area in areas
+            if area.country_code == place.country_code
+            and area.admin1 == place.admin1
+            and haversine_km(place.latitude, place.longitude, area.latitude, area.longitude) <= 30
+        ),
+        default=0,
+    )
 
 
 def as_toponyms(groups: Sequence[NameGroup]) -> list[Toponym]:

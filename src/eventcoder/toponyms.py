@@ -97,13 +97,13 @@ def find_toponyms(
     keep_places(groups, focus)
     for group in groups:
         corroborate(group, focus)
-    resolve_groups(groups, focus, text, home=() if countries else home)
+    resolve_groups(groups, focus, text, home=() if countries else home, gazetteer=gazetteer)
     if widen_unresolved(groups, gazetteer, focus, text):
         # Resolved again from scratch, as if the new spellings had been there from the start.
         for group in groups:
             group.choice, group.score, group.reason = None, 0.0, ""
             corroborate(group, focus)
-        resolve_groups(groups, focus, text, home=() if countries else home)
+        resolve_groups(groups, focus, text, home=() if countries else home, gazetteer=gazetteer)
     return as_toponyms(groups)
 
 
