@@ -408,3 +408,16 @@ def test_gazetteer_natural_earth_puts_countries_at_their_middle(world_gazetteer_
         assert gazetteer.seat(usa).name == "Washington"
     finally:
         gazetteer.close()
+
+
+def test_gazetteer_seat_of_a_district_is_never_a_list_guess(gazetteer: Gazetteer) -> None:
+    """The seat of Abu Kamal district is the town (Albu Kamal, on the Euphrates), not the IOM
+    row "Abu Kamal" placed at its sub-district's centre 44 km west of it."""
+    district = next(
+        c.place
+        for c in gazetteer.lookup("Abu Kamal", countries=["SY"])
+        if c.place.feature_code == "ADM2"
+    )
+    seat = gazetteer.seat(district)
+    assert PARENT_PLACED not in seat.source
+    assert haversine_km(seat.latitude, seat.longitude, 34.4546, 40.9116) < 10, seat

@@ -37,7 +37,7 @@ from typing import Any, Self
 from rapidfuzz import fuzz, process
 
 from eventcoder.errors import GazetteerError
-from eventcoder.gazetteer_build import FORMAT_VERSION, GazetteerBuilder
+from eventcoder.gazetteer_build import FORMAT_VERSION, PARENT_PLACED, GazetteerBuilder
 from eventcoder.gazetteer_sources import (
     ProgressCallback,
     read_admin_codes,
@@ -402,8 +402,8 @@ class Gazetteer:
     ) -> None:
         """Add the names of the same block whose keys are at least FUZZY_CUTOFF alike."""
         rows = self._db.execute(
-            "SELECT n.key, n.place FROM names n JOIN places p ON p.id = n.place WHERE "
-            f"n.block = ?{where}",
+            "SELECT n.key, n.place, p.feature_code FROM names n JOIN places p ON p.id = n.place "
+            f"WHERE n.block = ?{where}",
             [block, *params],
         ).fetchall()
         if not rows:
@@ -419,10 +419,15 @@ class Gazetteer:
         for _, score, index in matches:
             place_id = rows[index][1]
             value = 0.95 * score / 100.0
-            if consonants and consonant_key(rows[index][0]) == consonants:
+            if (
+                consonants
+                and consonant_key(rows[index][0]) == consonants
+                and rows[index][2] not in ("PPLC", "PPLA", "ADM1", "PCLI")
+            ):
                 # Only the vowels differ ("Belil" / "Bleel"): as good as a same-skeleton match,
                 # which short names miss (their skeleton is too short to index), and better
-                # than a lost consonant ("Bali") of the same edit distance.
+                # than a lost consonant ("Bali") of the same edit distance. Not for a regional
+                # capital, which writers spell the usual way ("Al-Athar" is no Deir ez-Zor).
                 value = max(value, LOOSE_BASE + 0.1 * score / 100.0)
             if value > best.get(place_id, (0.0,))[0]:
                 best[place_id] = (value, rows[index][0], "fuzzy", ())
@@ -517,10 +522,11 @@ class Gazetteer:
             params.append(region.admin2)
         elif code != "PCLI":
             return region
+        # A list row placed at its sub-district's centre is no seat: its point is a guess.
         rows = self._db.execute(
-            f"SELECT {_SELECT_PLACE} FROM places p WHERE {where} "
+            f"SELECT {_SELECT_PLACE} FROM places p WHERE {where} AND source NOT LIKE ? "
             "ORDER BY importance DESC LIMIT 200",
-            params,
+            [*params, f"%{PARENT_PLACED}%"],
         ).fetchall()
         rank = {"PPLC": 0, "PPLA": 1, "PPLA2": 2, "PPLA3": 3}
         key = index_keys(region.name)[0]
