@@ -253,7 +253,8 @@ class PlaceListReport:
 
 @dataclass(frozen=True, slots=True)
 class BoundaryFeature:
-    """One admin polygon: its level (1, 2 ...), names, P-code, country and parents' names."""
+    """One admin polygon: its level (0 for a country outline, 1, 2 ...), names, P-code, country
+    and parents' names."""
 
     level: int
     name: str
@@ -606,14 +607,10 @@ def read_boundaries(
         if props.get("ADM0_EN") and not any(re.fullmatch(r"ADM[1-9]_EN", k) for k in props):
             national += 1  # a country outline: nothing to assign below country level
             continue
-        outline = _country_outline(props, feature.get("geometry"))
-        if outline is not None:
-            out.append(outline)  # Natural Earth: places the country at its middle
+        geom = _polygon(feature.get("geometry"))
+        if geom is None:
             continue
-        geometry = feature.get("geometry")
-        if not geometry:
-            continue
-        boundary = _boundary(props, geometry, iso3_to_iso2 or {})
+        boundary = _country_outline(props, geom) or _boundary(props, geom, iso3_to_iso2 or {})
         if boundary is not None:
             out.append(boundary)
     if features and not out and not national:
@@ -624,10 +621,22 @@ def read_boundaries(
     return out
 
 
-def _country_outline(
-    props: Mapping[str, Any], geometry: Mapping[str, Any] | None
-) -> BoundaryFeature | None:
-    """A Natural Earth admin-0 feature (ISO_A2 or ISO_A2_EH, ADMIN) as a level-0 boundary."""
+def _polygon(geometry: Mapping[str, Any] | None) -> Any | None:
+    """A feature's (multi)polygon as a shapely geometry, or None for anything else."""
+    if not geometry:
+        return None
+    try:
+        geom = shape(geometry)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return None
+    return geom
+
+
+def _country_outline(props: Mapping[str, Any], geom: Any) -> BoundaryFeature | None:
+    """A Natural Earth admin-0 feature (ISO_A2 or ISO_A2_EH, ADMIN) as a level-0 boundary
+    (Natural Earth places the country at its middle)."""
     code = next(
         (
             str(props[key]).upper()
@@ -636,13 +645,7 @@ def _country_outline(
         ),
         "",
     )
-    if not code or not props.get("ADMIN") or not geometry:
-        return None
-    try:
-        geom = shape(geometry)
-    except (ValueError, TypeError, AttributeError):
-        return None
-    if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+    if not code or not props.get("ADMIN"):
         return None
     name = str(props["ADMIN"]).strip()
     return BoundaryFeature(0, name, (name,), "", code, {}, geom)
@@ -660,15 +663,9 @@ def country_middle(geometry: Any) -> tuple[float, float]:
 
 
 def _boundary(
-    props: Mapping[str, Any], geometry: Mapping[str, Any], iso3: Mapping[str, str]
+    props: Mapping[str, Any], geom: Any, iso3: Mapping[str, str]
 ) -> BoundaryFeature | None:
     levels = [int(m.group(1)) for k in props if (m := re.fullmatch(r"ADM(\d)_EN", k)) and props[k]]
-    try:
-        geom = shape(geometry)
-    except (ValueError, TypeError, AttributeError):
-        return None
-    if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
-        return None
     if levels:
         level = max(levels)
         if level == 0:

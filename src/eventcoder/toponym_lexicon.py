@@ -157,8 +157,8 @@ PREFIX_HINT = re.compile(
     r"province|governorate|district)|(?P<near>farms|fields|outskirts|suburbs|vicinity|edge))\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-#: "the countryside of X", "rural X", "X countryside": the area around a town, which for a city that
-#: names a governorate ("Rural Damascus") is that governorate.
+#: "the countryside of X", "rural X", "X countryside": the area around a town, which for a
+#: city that names a governorate ("Rural Damascus") is that governorate.
 COUNTRYSIDE_AROUND = re.compile(
     r"(?:\bcountryside\s+of\s+(?:the\s+)?|(?<![\w-])rural\s+)$", re.IGNORECASE
 )

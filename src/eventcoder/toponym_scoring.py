@@ -234,11 +234,12 @@ def _score(
     # A capital the text names as the container of this name stands for its governorate
     # ("X in southern Aleppo"): for a place in it or on its line, the containment below
     # weighs it, and the distance to the city itself says little.
+    inside = [_inside(place, c, city) for c, _, city in containers]
     stated = {
         c.geonameid
-        for c, _, city in containers
+        for (c, _, city), within in zip(containers, inside, strict=True)
         if not city
-        and (_inside(place, c) or (c.admin1 and near_line(place, c.country_code, c.admin1)))
+        and (within or (c.admin1 and near_line(place, c.country_code, c.admin1)))
     }
     others = [a for a in anchors if a.geonameid not in stated]
     villages = [a for a in others if a.feature_code not in ("PPLA", "PPLC")]
@@ -269,14 +270,14 @@ def _score(
             score *= 0.3 + 0.7 * math.exp(-distance / min(scale, 60.0))
         if distance < 60:
             notes.append(f"{distance:.0f} km from the article's other places")
-    for container, direction, city in containers:
+    for (container, direction, city), within in zip(containers, inside, strict=True):
         if place.feature_code == "PCLI" or (
             place.feature_class == "A"
             and container.feature_class == "P"
             and container.feature_code not in ("PPLA", "PPLC")
         ):
             continue  # "Rural Damascus in the outskirts of Mastumeh": no containment
-        if _inside(place, container, city):
+        if within:
             score *= 1.25
             notes.append(f"in {_area_name(container)}, as the text says")
             side = _side(place, container, direction)
@@ -571,7 +572,6 @@ def _choose(
             score *= (1.0 + 0.03 * math.log10(seat + 1)) / (
                 1.0 + 0.03 * math.log10(place.population + 1)
             )
-
         scored.append((score, candidate, notes))
     scored.sort(key=lambda item: -item[0])
     label = group.mentions[0].text
