@@ -258,10 +258,13 @@ def events_table(events: Iterable[Event]) -> Table:
 @_input_options
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 @click.option("--gazetteer", "gazetteer_path", type=click.Path(path_type=Path), help="Gazetteer file. Default: the installed one.")
+@click.option("--modifiers/--no-modifiers", default=True, show_default=True,
+              help="Also places named by adjectives and inside other names ('Russian', 'U.S. military', 'Texas Department of ...').")
 @_fail_cleanly
 def geoparse(paths: tuple[Path, ...], published: date | None, outlet: str | None, country: str | None, fmt: str,
-             gazetteer_path: Path | None) -> None:
+             gazetteer_path: Path | None, modifiers: bool) -> None:
     """Find and resolve the place names in articles (no event coding)."""
+    from eventcoder.actor_table import country_code
     from eventcoder.gazetteer import Gazetteer
     from eventcoder.geoparse import geoparse as geoparse_doc
     from eventcoder.ingest import read_inputs
@@ -284,7 +287,9 @@ def geoparse(paths: tuple[Path, ...], published: date | None, outlet: str | None
 
     rows: list[dict[str, Any]] = []
     for article, doc in parse(articles(), nlp, batch_size=settings.batch_size):
-        found = geoparse_doc(doc, gaz, article.id)
+        found = geoparse_doc(
+            doc, gaz, article.id, countries=tuple(filter(None, [country_code(article.country)])), modifiers=modifiers
+        )
         if fmt == "jsonl":
             for row in found:
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -539,6 +539,25 @@ class Gazetteer:
             return self._row_to_place(min(capitals, key=lambda r: (rank.get(r[9], 9), -r[10])))
         return region
 
+    def middle(self, place: Place) -> tuple[float, float]:
+        """(lat, lon) where a geoparser puts a place: a region's middle, else its own point.
+
+        A region entry sits at its capital, where ACLED puts region-level events; "Texas" in
+        a geoparser's output is the state, whose GeoNames point is its middle. Gazetteers
+        built before the ``middles`` table existed give the entry's own point.
+        """
+        if place.feature_class != "A" or place.feature_code == "PCLI":
+            return place.latitude, place.longitude
+        try:
+            row = self._db.execute(
+                "SELECT m.latitude, m.longitude FROM middles m JOIN places p ON p.id = m.place "
+                "WHERE p.geonameid = ?",
+                (place.geonameid,),
+            ).fetchone()
+        except sqlite3.OperationalError:
+            row = None
+        return (row[0], row[1]) if row else (place.latitude, place.longitude)
+
     def country(self, code: str) -> Place | None:
         """The country entry (feature A.PCLI) of an ISO code, placed at its capital."""
         row = self._db.execute(

