@@ -149,7 +149,7 @@ def modifier_toponyms(
     taken += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     found = _states(text, gazetteer) + _adjectives(text, gazetteer, taken)
     taken += [(t.start, t.end) for t in found]
-    found += _embedded(doc, text, gazetteer, toponyms, taken, found)
+    found += _embedded(text, gazetteer, toponyms, taken)
     return sorted(found, key=lambda t: t.start)
 
 
@@ -211,15 +211,13 @@ def _adjective_place(entry: PlaceAdjective, gazetteer: Gazetteer) -> Place | Non
 
 
 def _embedded(
-    doc: Doc,
     text: str,
     gazetteer: Gazetteer,
     toponyms: Sequence[Toponym],
     taken: list[tuple[int, int]],
-    adjectives: Sequence[Toponym],
 ) -> list[Toponym]:
-    # The article's countries: those of the places it names (an adjective's country only when
-    # the adjective names the country itself, not "French" in a story set in Ireland).
+    # The article's countries: those of the places it names by name ("French" in a story set
+    # in Ireland puts no French town in it).
     countries = {t.place.country_code for t in toponyms if t.place is not None}
     countries.discard("")
     # The names the article resolved, by key: "Columbus" resolved once is the same Columbus
