@@ -29,8 +29,8 @@ from eventcoder.placelists import (
     PROBABLE_PRIOR,
     BoundaryFeature,
     PlaceRecord,
-    country_middle,
     is_pcode,
+    outline_middle,
     read_boundaries,
     read_place_list,
 )
@@ -685,7 +685,7 @@ class GazetteerBuilder:
                 largest[outline.country_code] = outline
         updates = []
         for code, outline in sorted(largest.items()):
-            lat, lon = country_middle(outline.geometry)
+            lat, lon = outline_middle(outline.geometry)
             updates.append((round(lat, 4), round(lon, 4), code))
         self.db.executemany(
             "UPDATE places SET latitude = ?, longitude = ? "
@@ -750,7 +750,7 @@ class GazetteerBuilder:
                 "UPDATE places SET admin1 = ?, admin2 = ? WHERE id = ?", (admin1, admin2, target)
             )
         # The polygon knows the region's middle better than its towns do.
-        lat, lon = country_middle(feature.geometry)
+        lat, lon = outline_middle(feature.geometry)
         self.db.execute(
             "INSERT OR REPLACE INTO middles VALUES (?, ?, ?)",
             (target, round(lat, 4), round(lon, 4)),

@@ -167,7 +167,7 @@ def _adjectives(text: str, gazetteer: Gazetteer, taken: Sequence[tuple[int, int]
             continue
         entry = table[match.group(0)]
         if entry.place not in resolved:
-            resolved[entry.place] = _adjective_place(entry, gazetteer)
+            resolved[entry.place] = _entry(gazetteer, entry.place, entry.country, entry.feature)
         place = resolved[entry.place]
         what = {"PCLI": "country", "ADM1": "region", "CONT": "continent"}.get(entry.feature, "")
         if place is None:
@@ -191,8 +191,7 @@ def _states(text: str, gazetteer: Gazetteer) -> list[Toponym]:
     out: list[Toponym] = []
     for match in _STATE_AFTER_TOWN.finditer(text):
         country, region = STATE_ABBREVIATIONS[match.group(1)]
-        entry = PlaceAdjective((match.group(1),), region, country, "ADM1")
-        place = _adjective_place(entry, gazetteer)
+        place = _entry(gazetteer, region, country, "ADM1")
         if place is None:
             continue
         reason = f"'{match.group(1)}' = {place.name} (ADM1, {place.country}): its abbreviation"
@@ -200,12 +199,13 @@ def _states(text: str, gazetteer: Gazetteer) -> list[Toponym]:
     return out
 
 
-def _adjective_place(entry: PlaceAdjective, gazetteer: Gazetteer) -> Place | None:
-    if entry.feature == "PCLI":
-        return gazetteer.country(entry.country)
-    countries = (entry.country,) if entry.country else ()
-    for candidate in gazetteer.lookup(entry.place, countries=countries, limit=20, fuzzy=False):
-        if candidate.tier == "exact" and candidate.place.feature_code == entry.feature:
+def _entry(gazetteer: Gazetteer, name: str, country: str, feature: str) -> Place | None:
+    """The gazetteer's entry of a named country, region or continent (None when it lacks it)."""
+    if feature == "PCLI":
+        return gazetteer.country(country)
+    countries = (country,) if country else ()
+    for candidate in gazetteer.lookup(name, countries=countries, limit=20, fuzzy=False):
+        if candidate.tier == "exact" and candidate.place.feature_code == feature:
             return candidate.place
     return None
 

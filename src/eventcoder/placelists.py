@@ -670,9 +670,9 @@ def _country_outline(
     return BoundaryFeature(0, name, (name,), "", code, {}, geom)
 
 
-def country_middle(geometry: Any) -> tuple[float, float]:
-    """(lat, lon) of a country's middle: the centroid of its largest part when it lies inside
-    it (the United States' is in Kansas, not Alaska), else a point surely inside.
+def outline_middle(geometry: Any) -> tuple[float, float]:
+    """(lat, lon) of a country's or region's middle: the centroid of its largest part when it
+    lies inside it (the United States' is in Kansas, not Alaska), else a point surely inside.
 
     The centroid is taken on an equal-area map (latitude as its sine), so that the stretched
     north of Russia or Canada does not pull it poleward: against the GeoNames points of the 25
