@@ -150,3 +150,74 @@ def test_geoparse_state_abbreviations_after_towns(nlp, world: Gazetteer) -> None
     assert rows["S.D."]["admin1"] == "South Dakota"
     assert rows["Ariz."]["admin1"] == "Arizona"
     assert not any(r["admin1"] == "Georgia" for r in rows.values())
+
+
+def test_toponyms_home_lists_do_not_claim_a_report_from_elsewhere(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """The world gazetteer holds Syrian lists, but a Connecticut budget story naming Sharon
+    and Salisbury has no Syrian name: "Sharon" is not the Syrian Sharan it sounds like."""
+    rows = _rows(
+        nlp,
+        world,
+        "Budget cuts will hit the region's schools. Only Cornwall and Kent will see decreases. "
+        "Sharon will see an increase, and residents of Sharon and Salisbury met on Monday.",
+        modifiers=False,
+    )
+    assert rows["Sharon"]["country"] == "United States", rows["Sharon"]
+    assert all(r["country"] != "Syria" for r in rows.values()), rows
+
+
+def test_toponyms_state_abbreviation_holds_the_town_before_it(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """ "New Haven, Conn." is New Haven in Connecticut for the recogniser itself (without the
+    modifier pass), and the abbreviation holds only the town just before it: Louisville stays
+    in Kentucky although "Ariz." ends the list."""
+    rows = _rows(
+        nlp,
+        world,
+        "The finalists are Denver, Louisville, Ky., New Haven, Conn., Sioux Falls, S.D. and "
+        "Surprise, Ariz.",
+        modifiers=False,
+    )
+    assert rows["Conn."]["feature_code"] == "ADM1" and rows["Conn."]["admin1"] == "Connecticut"
+    assert rows["New Haven"]["admin1"] == "Connecticut", rows["New Haven"]
+    assert "as the text says" in str(rows["New Haven"]["reason"])
+    assert rows["Louisville"]["admin1"] == "Kentucky"
+    assert rows["Denver"]["admin1"] == "Colorado"
+    assert rows["Surprise"]["admin1"] == "Arizona"
+
+
+def test_toponyms_datelines_in_capitals(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """A dateline in capitals ("SACRAMENTO —", "HUDSON --") names the town the story is
+    filed from; spaCy reads such words as organisations or nothing at all."""
+    rows = _rows(
+        nlp,
+        world,
+        "SACRAMENTO — Investors this week flocked to California's first major bond sale.",
+        modifiers=False,
+    )
+    assert rows["SACRAMENTO"]["admin1"] == "California", rows
+    rows = _rows(
+        nlp,
+        world,
+        "HUDSON -- Officials in central Illinois say a body found in a stolen car is that of a "
+        "missing man.",
+        modifiers=False,
+    )
+    assert rows["HUDSON"]["admin1"] == "Illinois", rows
+
+
+def test_toponyms_state_names_and_the_region_named_most(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """A bare state name is the state (not Indiana, Pennsylvania); among a dozen Boone
+    Counties, the one in the state the story names most; a bare "New York" is the city."""
+    rows = _rows(
+        nlp,
+        world,
+        "Boone County's unemployment rate reached 7.7 percent in February, the state said. "
+        "Across Indiana, rates rose. In Indiana, neighbouring Kentucky and Ohio, jobs were "
+        "lost; Indiana's rate was 8 percent.",
+        modifiers=False,
+    )
+    assert rows["Indiana"]["feature_code"] == "ADM1", rows["Indiana"]
+    assert rows["Boone County"]["admin1"] == "Indiana", rows["Boone County"]
+    assert "names most" in str(rows["Boone County"]["reason"])
+    rows = _rows(nlp, world, "The mayor of New York said the subway will reopen.")
+    assert rows["New York"]["name"] == "New York City", rows["New York"]

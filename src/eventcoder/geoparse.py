@@ -4,9 +4,9 @@ A view of :func:`~eventcoder.toponyms.find_toponyms` for people checking the gaz
 disambiguation, apart from event location (:mod:`eventcoder.geocode`): one flat row per
 mention, with the reason for its choice. By default it also gives the places named as
 modifiers (:mod:`eventcoder.place_modifiers`: "Russian", "U.S. military", "Texas Department of
-...", "Sioux Falls, S.D.") that event location leaves out, as the geoparsing corpora count
-them; such a row replaces the row it overlaps (only a no-match, or the letters of a state's
-abbreviation read as a name). A region's coordinates are its middle
+...") that event location leaves out, as the geoparsing corpora count them; such a row
+replaces the row it overlaps (only ever a no-match: resolved spans are taken). A region's
+coordinates are its middle
 (:meth:`~eventcoder.gazetteer.Gazetteer.middle`), not the capital where event location puts
 region-level events.
 """

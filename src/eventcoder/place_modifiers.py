@@ -47,38 +47,6 @@ EMBEDDED_SCORE = 0.8
 #: Country abbreviations written with full stops, which the runs of capitalised words miss.
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:U\.S\.(?:A\.)?|U\.K\.)(?!\w)")
 
-#: The AP style's abbreviations of US states and Canadian provinces, as datelines and
-#: addresses write them after a town ("Louisville, Ky.", "Slidell, La.", "Vancouver, B.C.").
-_ABBREVIATED = {
-    "US": (
-        "Ala.=Alabama Ariz.=Arizona Ark.=Arkansas Calif.=California Colo.=Colorado "
-        "Conn.=Connecticut Del.=Delaware Fla.=Florida Ga.=Georgia Ill.=Illinois "
-        "Ind.=Indiana Kan.=Kansas Kans.=Kansas Ky.=Kentucky La.=Louisiana Md.=Maryland "
-        "Mass.=Massachusetts Mich.=Michigan Minn.=Minnesota Miss.=Mississippi Mo.=Missouri "
-        "Mont.=Montana Neb.=Nebraska Nev.=Nevada N.H.=New_Hampshire N.J.=New_Jersey "
-        "N.M.=New_Mexico N.Y.=New_York N.C.=North_Carolina N.D.=North_Dakota "
-        "Okla.=Oklahoma Ore.=Oregon Pa.=Pennsylvania R.I.=Rhode_Island "
-        "S.C.=South_Carolina S.D.=South_Dakota Tenn.=Tennessee Vt.=Vermont Va.=Virginia "
-        "Wash.=Washington W.Va.=West_Virginia Wis.=Wisconsin Wyo.=Wyoming "
-        "D.C.=District_of_Columbia"
-    ),
-    "CA": (
-        "B.C.=British_Columbia Ont.=Ontario Que.=Quebec Alta.=Alberta Man.=Manitoba "
-        "Sask.=Saskatchewan N.S.=Nova_Scotia N.B.=New_Brunswick"
-    ),
-}
-STATE_ABBREVIATIONS: dict[str, tuple[str, str]] = {}
-for _country, _table in _ABBREVIATED.items():
-    for _pair in _table.split():
-        _abbreviation, _region = _pair.split("=")
-        STATE_ABBREVIATIONS[_abbreviation] = (_country, _region.replace("_", " "))
-
-_STATE_AFTER_TOWN = re.compile(
-    r"(?<=[A-Za-z], )("
-    + "|".join(re.escape(a) for a in sorted(STATE_ABBREVIATIONS, key=len, reverse=True))
-    + r")(?![A-Za-z])"
-)
-
 #: The longest name looked for inside a longer one, in words.
 _MAX_WORDS = 4
 
@@ -147,7 +115,7 @@ def modifier_toponyms(
     taken = [(t.start, t.end) for t in toponyms if t.place is not None]
     # Persons' names hold no place: "Percy French", "Paris Hilton", "Jordan Henderson".
     taken += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
-    found = _states(text, gazetteer) + _adjectives(text, gazetteer, taken)
+    found = _adjectives(text, gazetteer, taken)
     taken += [(t.start, t.end) for t in found]
     found += _embedded(text, gazetteer, toponyms, taken)
     return sorted(found, key=lambda t: t.start)
@@ -180,22 +148,6 @@ def _adjectives(text: str, gazetteer: Gazetteer, taken: Sequence[tuple[int, int]
             f": the {what}'s adjective or people"
         )
         out.append(Toponym(start, end, match.group(0), place, ADJECTIVE_SCORE, reason))
-    return out
-
-
-def _states(text: str, gazetteer: Gazetteer) -> list[Toponym]:
-    """The state or province a dateline names by its abbreviation ("Sioux Falls, S.D.").
-
-    These override whatever the recogniser made of the letters ("Conn" as a fuzzy Juneau).
-    """
-    out: list[Toponym] = []
-    for match in _STATE_AFTER_TOWN.finditer(text):
-        country, region = STATE_ABBREVIATIONS[match.group(1)]
-        place = _entry(gazetteer, region, country, "ADM1")
-        if place is None:
-            continue
-        reason = f"'{match.group(1)}' = {place.name} (ADM1, {place.country}): its abbreviation"
-        out.append(Toponym(*match.span(1), match.group(1), place, ADJECTIVE_SCORE, reason))
     return out
 
 

@@ -57,15 +57,19 @@ def container_places(
         index = bisect.bisect_left(starts, end)
         # "Hamidiya, Jbeileh and Al-Huwaiqa neighbourhoods in Deir-ez-Zor city": the container
         # after a list holds every name of it.
-        for _ in range(LIST_HOPS + 1):
+        for hop in range(LIST_HOPS + 1):
             if index >= len(mentions):
                 return None
             start, mention_end, container, mention = mentions[index]
-            if start - end > CONTAINER_GAP:
+            if start - end > CONTAINER_GAP or (hop and "abbreviation" in mention.evidence):
+                # "Louisville, Ky., New Haven, Conn.": a state's abbreviation holds only the
+                # town just before it.
                 return None
             place = container.choice.place if container.choice else None
             link = bare_link(text[end:start])
-            if links_container(link, place, text[mention_end : mention_end + 30]):
+            if links_container(link, place, text[mention_end : mention_end + 30]) or (
+                "abbreviation" in mention.evidence and link.strip() == ","
+            ):
                 return container, mention, link
             if not LIST_LINK.fullmatch(link):
                 return None

@@ -45,11 +45,13 @@ def infer_focus(
     "Russian") counts little, since in conflict reports it mostly names an actor ("Russian
     airstrikes"). A country enters the focus only with firm evidence: its name, a place name
     found in that country alone, or a region or regional capital of it. The gazetteer's home
-    countries (those the user installed place lists for) break ties and decide when nothing
-    else does.
+    countries (those the user installed place lists for) break ties, and decide when nothing
+    else does and the article names a place of their lists.
     """
     votes: dict[str, float] = defaultdict(float)
     firm: set[str] = set()
+    found_at_home = False
+    named: set[str] = set()  # countries some place name of the article votes for
     for code in home:
         votes[code] += 0.25
     for word in re.findall(r"[A-Z][a-z]+", text):
@@ -89,7 +91,17 @@ def infer_focus(
             )
             # A name that is, or sounds like, a name of the home lists ("Maghir" is a Syrian
             # village, "Harsta" a Harasta) says nothing of the country of its namesake abroad.
-            domestic = any(c.place.country_code in home for c in group.candidates)
+            # Only sounding like one does not count against a town spelled so letter for
+            # letter abroad: "Sharon" is a Sharon, not the Syrian Sharān.
+            spelled_abroad = any(
+                c.place.country_code not in home and well_spelled(group.query, c.place.name)
+                for c in exact
+            )
+            domestic = any(
+                c.place.country_code in home and (c.tier != "fuzzy" or not spelled_abroad)
+                for c in group.candidates
+            )
+            found_at_home = found_at_home or domestic
             strength = {
                 code: max(_significance(c.place) for c in exact if c.place.country_code == code)
                 for code in countries
@@ -101,6 +113,7 @@ def infer_focus(
                 # name that happens to exist in one other country says little too.
                 share = strength[code] / total
                 votes[code] += weight * share * (1.0 if significant else 0.5)
+                named.add(code)
                 if code in home:
                     # ... but the user installed local lists for this country: its names are
                     # what the user's reports are about.
@@ -116,16 +129,26 @@ def infer_focus(
             firm |= {
                 c.place.country_code
                 for c in spelled
-                if c.place.feature_code in ("ADM1", "PPLA", "PPLC") and c.place.population >= 10_000
+                if c.place.feature_code == "ADM1"
+                or (c.place.feature_code in ("PPLA", "PPLC") and c.place.population >= 10_000)
             }
     if not votes:
         return ()
     ranked = sorted(votes.items(), key=lambda item: (-item[1], item[0]))
     top = ranked[0][1]
     focus = tuple(
-        code for code, count in ranked if count >= 0.5 * top and (code in firm or code in home)
+        code
+        for code, count in ranked
+        if count >= 0.5 * top and (code in firm or (code in home and found_at_home))
     )
-    return focus or tuple(home) or (ranked[0][0],)
+    if focus:
+        return focus
+    if home and not found_at_home and named - set(home):
+        # Nothing firm and no name of the home lists: the places named vote, not the lists
+        # the user happens to have installed (a Connecticut report naming Kent, Sharon and
+        # Canaan is not about Syria); a country named firmly first.
+        return (next(code for code, _ in ranked if code in (firm or named)),)
+    return tuple(home) or (ranked[0][0],)
 
 
 def _significance(place: Place) -> float:

@@ -472,3 +472,36 @@ def compass_vector(direction: str) -> tuple[float, float] | None:
     y = sum({"north": 1.0, "south": -1.0}.get(w, 0.0) for w in words)
     length = math.hypot(x, y)
     return (x / length, y / length) if length else None
+
+
+#: The AP style's abbreviations of US states and Canadian provinces, as datelines and
+#: addresses write them after a town ("Louisville, Ky.", "Slidell, La.", "Vancouver, B.C.").
+_ABBREVIATED = {
+    "US": (
+        "Ala.=Alabama Ariz.=Arizona Ark.=Arkansas Calif.=California Colo.=Colorado "
+        "Conn.=Connecticut Del.=Delaware Fla.=Florida Ga.=Georgia Ill.=Illinois "
+        "Ind.=Indiana Kan.=Kansas Kans.=Kansas Ky.=Kentucky La.=Louisiana Md.=Maryland "
+        "Mass.=Massachusetts Mich.=Michigan Minn.=Minnesota Miss.=Mississippi Mo.=Missouri "
+        "Mont.=Montana Neb.=Nebraska Nev.=Nevada N.H.=New_Hampshire N.J.=New_Jersey "
+        "N.M.=New_Mexico N.Y.=New_York N.C.=North_Carolina N.D.=North_Dakota "
+        "Okla.=Oklahoma Ore.=Oregon Pa.=Pennsylvania R.I.=Rhode_Island "
+        "S.C.=South_Carolina S.D.=South_Dakota Tenn.=Tennessee Vt.=Vermont Va.=Virginia "
+        "Wash.=Washington W.Va.=West_Virginia Wis.=Wisconsin Wyo.=Wyoming "
+        "D.C.=District_of_Columbia"
+    ),
+    "CA": (
+        "B.C.=British_Columbia Ont.=Ontario Que.=Quebec Alta.=Alberta Man.=Manitoba "
+        "Sask.=Saskatchewan N.S.=Nova_Scotia N.B.=New_Brunswick"
+    ),
+}
+STATE_ABBREVIATIONS: dict[str, tuple[str, str]] = {}
+for _country, _table in _ABBREVIATED.items():
+    for _pair in _table.split():
+        _abbreviation, _region = _pair.split("=")
+        STATE_ABBREVIATIONS[_abbreviation] = (_country, _region.replace("_", " "))
+
+STATE_AFTER_TOWN = re.compile(
+    r"(?<=[A-Za-z], )("
+    + "|".join(re.escape(a) for a in sorted(STATE_ABBREVIATIONS, key=len, reverse=True))
+    + r")(?![A-Za-z])"
+)

@@ -10,8 +10,9 @@ choices become the context of the next pass.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from eventcoder.gazetteer import Candidate, Gazetteer, haversine_km
 from eventcoder.gazetteer_build import PARENT_PLACED
@@ -33,6 +34,23 @@ from eventcoder.toponym_lexicon import (
     surface_similarity,
 )
 from eventcoder.toponym_spans import Mention, NameGroup
+
+
+@dataclass(frozen=True)
+class NamedRegions:
+    """The admin1 regions (country code, admin1 name) an article names, and the one it names
+    far more than the others, if any: a report on unemployment in Boone County that names
+    Indiana three times and its neighbour states once each is about Indiana's Boone County."""
+
+    regions: frozenset[tuple[str, str]] = frozenset()
+    main: tuple[str, str] | None = None
+
+    def __contains__(self, region: object) -> bool:
+        return region in self.regions
+
+    def __bool__(self) -> bool:
+        return bool(self.regions)
+
 
 #: Whether a place lies on the line of a region (country code, admin1 name): within
 #: :data:`BORDER_KM` of one of its entries. See :meth:`Gazetteer.near_region`.
@@ -68,6 +86,10 @@ def _feature_factor(candidate: Candidate, hints: set[str], regional: bool = Fals
     if "region" in hints:
         return 1.0 if klass in ("A", "L", "T") else 0.85
     if klass == "P":
+        return 1.0
+    if code == "ADM1" and candidate.tier == "exact":
+        # A bare "Indiana" is the state, not the town of Indiana, Pennsylvania; a region named
+        # after its capital ("Idlib") still yields to the town (see ``_choose``).
         return 1.0
     if code in ("ADM1", "ADM2"):
         return 0.85
@@ -153,7 +175,7 @@ def _score(
     anchors: Sequence[Place],
     containers: Sequence[tuple[Place, str, bool]],
     variants: dict[str, Place],
-    regions: frozenset[tuple[str, str]] = frozenset(),
+    regions: NamedRegions = NamedRegions(),
     home: Sequence[str] = (),
     near_line: NearLine = _no_line,
 ) -> tuple[float, list[str]]:
@@ -210,11 +232,20 @@ def _score(
             score *= 1.15
             notes.append(f"in {place.admin1}, which the article names")
         elif minor and not any(
-            near_line(place, country, admin1) for country, admin1 in sorted(regions)
+            near_line(place, country, admin1) for country, admin1 in sorted(regions.regions)
         ):
             # Outside every region the article names: a spelling variant is then a guess.
             # (Not a village on the line of one: see the containers below.)
             score *= 0.85 if candidate.tier == "exact" else 0.6
+    if (
+        regions.main is not None
+        and (place.country_code, place.admin1) == regions.main
+        and (place.feature_class == "P" or place.feature_code in ("ADM1", "ADM2"))
+    ):
+        # Of a dozen Boone Counties, the one in the state the article names most (the region
+        # itself too, so that a district of its name does not outscore it).
+        score *= 1.15
+        notes.append(f"in {place.admin1}, the region the article names most")
     if focus and place.country_code not in focus and place.feature_code != "PCLI":
         # Abroad, a capital or big city may well be meant, spelled the usual way; a village far
         # less often, and a name that merely looks like a foreign town almost never.
@@ -372,9 +403,10 @@ def _area_name(place: Place) -> str:
     return place.name
 
 
-def _regions(groups: Sequence[NameGroup], focus: Sequence[str]) -> frozenset[tuple[str, str]]:
-    """The admin1 regions the article names ("Idlib province", "the countryside of Hama")."""
-    out: set[tuple[str, str]] = set()
+def _regions(groups: Sequence[NameGroup], focus: Sequence[str]) -> NamedRegions:
+    """The admin1 regions the article names ("Idlib province", "the countryside of Hama"),
+    and the main one: named at least twice, and twice as often as any other."""
+    out: Counter[tuple[str, str]] = Counter()
     for group in groups:
         choice = group.choice
         if choice is None or not choice.place.admin1:
@@ -388,8 +420,12 @@ def _regions(groups: Sequence[NameGroup], focus: Sequence[str]) -> frozenset[tup
         if place.feature_code in ("ADM1", "PPLA") or (
             hinted and place.feature_code in ("PPLC", "ADM2")
         ):
-            out.add((place.country_code, place.admin1))
-    return frozenset(out)
+            out[(place.country_code, place.admin1)] += len(group.mentions)
+    ranked = out.most_common(2)
+    main = None
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+        main = ranked[0][0]
+    return NamedRegions(frozenset(out), main if len(out) > 1 else None)
 
 
 #: A spelling added for an unresolved name must be this close (fuzzy match score): a looser
@@ -466,8 +502,27 @@ def resolve_groups(
 
     live = [g for g in groups if g.mentions]
     anchors_of: dict[int, Place] = {}
-    # Round 0: names whose exact candidates all sit together in the focus countries are anchors.
+    # Round 0: names whose exact candidates all sit together in the focus countries are anchors
+    # (not a name read as a region, "Boone County": its towns called Boone are not its places;
+    # nor the "Boone" inside that known name, whose few candidates in the focus are the
+    # world's most important Boones, not all of them).
+    spans = [
+        (m.start, m.end)
+        for g in live
+        if any(c.tier == "exact" for c in g.region_candidates or g.candidates)
+        for m in g.mentions
+    ]
+    nested = {
+        index
+        for index, group in enumerate(live)
+        if all(
+            any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in spans)
+            for m in group.mentions
+        )
+    }
     for index, group in enumerate(live):
+        if group.region_candidates or index in nested:
+            continue
         exact = [c for c in group.exact if not focus or c.place.country_code in focus]
         if exact and all(c.place.feature_code not in ("PCLI", "ADM1") for c in exact[:1]):
             first = exact[0].place
@@ -477,7 +532,8 @@ def resolve_groups(
                 for c in exact
             ):
                 anchors_of[index] = first
-    regions: frozenset[tuple[str, str]] = frozenset()
+    anchors_of.update(_clustered(live, focus, anchors_of))
+    regions = NamedRegions()
     mentions = mention_index(live)
     # A group whose context (anchors, spellings, regions, containers) is the same as in the
     # previous round would get the same choice: it is not scored again.
@@ -507,9 +563,66 @@ def resolve_groups(
             i: g.choice.place
             for i, g in enumerate(live)
             if g.choice is not None
+            and i not in nested
             and g.score >= 0.55
             and g.choice.place.feature_code not in ("PCLI", "ADM1", "ADM2")
         }
+
+
+#: Names whose candidates lie this close count as naming one neighbourhood (km).
+CLUSTER_KM = 30.0
+
+
+def _clustered(
+    live: Sequence[NameGroup], focus: Sequence[str], anchors_of: dict[int, Place]
+) -> dict[int, Place]:
+    """Anchors among ambiguous names: the one namesake that lies among the others' places.
+
+    A Connecticut report naming Kent, Sharon, Cornwall and Canaan names towns found in a
+    dozen states each, but only in one corner of one state do they all lie together. A name
+    none of whose namesakes is alone in having two other names of the article within
+    :data:`CLUSTER_KM` (counting each name once) is left to the scoring rounds.
+    """
+    cell = CLUSTER_KM / 111.0
+    places: list[list[Place]] = [
+        []
+        if index in anchors_of
+        else [
+            c.place
+            for c in group.exact
+            if c.place.feature_class == "P"
+            and not group.region_candidates
+            and (not focus or c.place.country_code in focus)
+        ]
+        for index, group in enumerate(live)
+    ]
+    for index, place in anchors_of.items():
+        places[index] = [place]
+    grid: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for index, group_places in enumerate(places):
+        for place in group_places:
+            grid[(int(place.latitude // cell), int(place.longitude // cell))].add(index)
+    out: dict[int, Place] = {}
+    for index, group_places in enumerate(places):
+        if index in anchors_of or len(group_places) < 2:
+            continue
+        keys = {live[index].key}
+        supported: list[Place] = []
+        for place in group_places:
+            row, col = int(place.latitude // cell), int(place.longitude // cell)
+            near = {
+                other
+                for dr in (-1, 0, 1)
+                for dc in (-1, 0, 1)
+                for other in grid.get((row + dr, col + dc), ())
+                if other != index and live[other].key not in keys
+                and _distance(place, places[other]) <= CLUSTER_KM
+            }
+            if len({live[other].key for other in near}) >= 2:
+                supported.append(place)
+        if len(supported) == 1:
+            out[index] = supported[0]
+    return out
 
 
 def _spellings(one: NameGroup, other: NameGroup) -> bool:
@@ -554,7 +667,7 @@ def _choose(
     anchors: Sequence[Place],
     variants: dict[str, Place],
     containers: Sequence[tuple[Place, str, bool]],
-    regions: frozenset[tuple[str, str]] = frozenset(),
+    regions: NamedRegions = NamedRegions(),
     home: Sequence[str] = (),
     near_line: NearLine = _no_line,
 ) -> None:
@@ -575,14 +688,19 @@ def _choose(
             candidate, group, focus, anchors, containers, variants, regions, home, near_line
         )
         place = candidate.place
-        if place.feature_code in ("PPLC", "PPLA", "PPLA2") and any(
+        great = place.feature_class == "P" and place.population >= 1_000_000
+        if (place.feature_code in ("PPLC", "PPLA", "PPLA2") or great) and any(
             region.country_code == place.country_code
-            and haversine_km(region.latitude, region.longitude, place.latitude, place.longitude)
-            < 30
+            and (
+                haversine_km(region.latitude, region.longitude, place.latitude, place.longitude)
+                < 30
+                or (great and region.feature_code == "ADM1" and region.admin1 == place.admin1)
+            )
             for region in regions_here
         ):
-            # A region named after its capital ("Moscow", "Idlib"): the bare name means the
-            # town unless the text says province (that hint already favours the region).
+            # A region named after its capital or its great city ("Moscow", "Idlib", "New
+            # York"): the bare name means the city unless the text says province (that hint
+            # already favours the region).
             score *= 1.15
         seat = _seat_population(place, areas)
         if seat > place.population:

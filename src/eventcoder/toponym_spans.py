@@ -52,6 +52,8 @@ from eventcoder.toponym_lexicon import (
     QUALIFIER,
     QUALIFIER_ONLY,
     REGION_FORMS,
+    STATE_ABBREVIATIONS,
+    STATE_AFTER_TOWN,
     STRONG_LOCATIVE,
     SUFFIX_HINTS,
 )
@@ -384,6 +386,16 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
         if all(t.pos_ == "PROPN" for t in span if t.is_alpha and not t.is_lower):
             add(start, end, "pattern")
     _add_patterns(text, add)
+    # "New Haven, Conn.": a state's or province's abbreviation after a town is that region
+    # (not "Conn" as a fuzzy Juneau), which then contains the town.
+    for match in STATE_AFTER_TOWN.finditer(text):
+        start, end = match.span(1)
+        for span in [span for span in found if span[0] < end and start < span[1]]:
+            del found[span]
+        region = STATE_ABBREVIATIONS[match.group(1)][1]
+        found[(start, end)] = Mention(
+            start, end, match.group(1), region, {"pattern", "abbreviation"}, hint="admin"
+        )
     mentions = sorted(found.values(), key=lambda m: (m.start, -m.end))
     # A name listed with places ("Khan al-Sheih, al-Zakiyeh and al-Tibeh") is a place too.
     for previous, mention in itertools.pairwise(mentions):
@@ -452,6 +464,16 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         "near",
     ),
     (re.compile(rf"({NAME}),\s+({NAME})\s+(?:province|governorate)\b"), "pair"),
+    # A dateline: "SACRAMENTO — Investors ...", "HUDSON -- Officials ...", "NEW YORK (AP) —",
+    # "CHARLESTON, W.Va. -- A ...": capitals the recogniser would read as an acronym or an
+    # organisation.
+    (
+        re.compile(
+            r"\b([A-Z]{3,}(?:[ -][A-Z]{2,}){0,2})(?:,\s+[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?"
+            r"\s*(?:\((?:AP|Reuters|AFP|CNN|UPI|CP)\)\s*)?(?:--|—|–)"
+        ),
+        "town",
+    ),
     (
         re.compile(
             rf"\b(?:in|at|near|from|to|into|across|throughout|of)\s+(?:the\s+)?((?:{DIRECTIONS.title()})\s+{NAME})"
@@ -492,6 +514,10 @@ def look_up_candidates(
     """Fill a group's gazetteer candidates (and, for "Southwestern X" or "X countryside",
     the candidates of the region meant)."""
     group.candidates = gazetteer.lookup(group.query, countries=countries, limit=60, fuzzy=fuzzy)
+    if all("abbreviation" in m.evidence for m in group.mentions):
+        # "Ga." is Georgia the state, never the country.
+        group.candidates = [c for c in group.candidates if c.place.feature_code == "ADM1"]
+        return
     qualifier = next((m.qualifier for m in group.mentions if m.qualifier), "")
     if not qualifier and not any(c.tier == "exact" for c in group.candidates):
         known = {c.place.geonameid for c in group.candidates}
