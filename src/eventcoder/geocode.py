@@ -80,14 +80,6 @@ def _distance_to_trigger(doc: Doc, toponym: Toponym, trigger: Span | None) -> fl
     return factor
 
 
-def _display_name(place: Place) -> str:
-    if place.feature_code == "ADM1" and place.admin1:
-        return place.admin1
-    if place.feature_code == "ADM2" and place.admin2:
-        return place.admin2
-    return place.name
-
-
 def _container_precision(container: Toponym, text: str) -> int:
     """2 when the text places a name by a town or district, 3 when only by a region ("in the
     countryside of Hama", "Idlib province", a governorate or a country)."""
@@ -462,7 +454,7 @@ def _locate(
                 seat.name,
                 seat,
                 3,
-                f"only the region is known: '{toponym.text}' -> {_display_name(area)}, placed "
+                f"only the region is known: '{toponym.text}' -> {area.area_name}, placed "
                 f"at its capital, {seat.name}",
                 _span(toponym),
             )
@@ -522,7 +514,7 @@ def _locate(
             toponym.text,
             target,
             precision,
-            f"'{toponym.text}' is not in the gazetteer; placed in {_display_name(holder)}{at}, "
+            f"'{toponym.text}' is not in the gazetteer; placed in {holder.area_name}{at}, "
             "which the text says contains it",
             _span(toponym),
         )
@@ -711,6 +703,6 @@ def _article_region(
         seat.name,
         seat,
         3,
-        f"'{nearest.text}' -> {_display_name(area)}, placed at its capital, {seat.name}",
+        f"'{nearest.text}' -> {area.area_name}, placed at its capital, {seat.name}",
         _span(nearest),
     )

@@ -124,6 +124,16 @@ class Place:
     population: int = 0
     source: str = ""
 
+    @property
+    def area_name(self) -> str:
+        """A region by its admin name, as ACLED writes it ("Rural Damascus"), other places by
+        their own name: what reasons and notes call it."""
+        if self.feature_code == "ADM1" and self.admin1:
+            return self.admin1
+        if self.feature_code == "ADM2" and self.admin2:
+            return self.admin2
+        return self.name
+
 
 @dataclass(frozen=True, slots=True)
 class Toponym:

@@ -330,7 +330,7 @@ def _score(
             continue
         if within:
             score *= 1.25
-            notes.append(f"in {_area_name(container)}, as the text says")
+            notes.append(f"in {container.area_name}, as the text says")
             side = _side(place, container, direction)
             if side > 0:
                 score *= 1.15
@@ -368,7 +368,7 @@ def _score(
                 <= EDGE_KM
             )
             score *= 0.6 if near_edge else 0.25
-            notes.append(f"not in {_area_name(container)}, where the text puts it")
+            notes.append(f"not in {container.area_name}, where the text puts it")
     if "quarter" in hints:
         cities = [
             a
@@ -392,15 +392,6 @@ def _score(
     # Not capped: the ordering between strong candidates must survive; the reported
     # confidence is capped at 1 by _choose.
     return score, notes
-
-
-def _area_name(place: Place) -> str:
-    """A region by its admin name ("Rural Damascus"), other places by their own name."""
-    if place.feature_code == "ADM1" and place.admin1:
-        return place.admin1
-    if place.feature_code == "ADM2" and place.admin2:
-        return place.admin2
-    return place.name
 
 
 def _regions(groups: Sequence[NameGroup], focus: Sequence[str]) -> NamedRegions:
@@ -578,10 +569,12 @@ def _clustered(
 ) -> dict[int, Place]:
     """Anchors among ambiguous names: the one namesake that lies among the others' places.
 
-    A Connecticut report naming Kent, Sharon, Cornwall and Canaan names towns found in a
-    dozen states each, but only in one corner of one state do they all lie together. A name
+    "Clashes in Masloukha, Qasr Bin Wardan, Hasrat, Rasm Elahmar, Sarha ...": Syria has two
+    Rasm Elahmars, but only one lies among the other villages of the list. A name
     none of whose namesakes is alone in having two other names of the article within
-    :data:`CLUSTER_KM` (counting each name once) is left to the scoring rounds.
+    :data:`CLUSTER_KM` (counting each name once) is left to the scoring rounds. (The grid's
+    cells are as wide in longitude as in latitude: far north, a neighbour two cells away may
+    be missed, never a far one taken.)
     """
     cell = CLUSTER_KM / 111.0
     places: list[list[Place]] = [
@@ -606,7 +599,7 @@ def _clustered(
     for index, group_places in enumerate(places):
         if index in anchors_of or len(group_places) < 2:
             continue
-        keys = {live[index].key}
+        key = live[index].key
         supported: list[Place] = []
         for place in group_places:
             row, col = int(place.latitude // cell), int(place.longitude // cell)
@@ -615,8 +608,7 @@ def _clustered(
                 for dr in (-1, 0, 1)
                 for dc in (-1, 0, 1)
                 for other in grid.get((row + dr, col + dc), ())
-                if other != index and live[other].key not in keys
-                and _distance(place, places[other]) <= CLUSTER_KM
+                if live[other].key != key and _distance(place, places[other]) <= CLUSTER_KM
             }
             if len({live[other].key for other in near}) >= 2:
                 supported.append(place)
