@@ -221,3 +221,30 @@ def test_toponyms_state_names_and_the_region_named_most(nlp, world: Gazetteer) -
     assert "names most" in str(rows["Boone County"]["reason"])
     rows = _rows(nlp, world, "The mayor of New York said the subway will reopen.")
     assert rows["New York"]["name"] == "New York City", rows["New York"]
+
+
+def test_geoparse_counties_residents_and_capitals(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """A county far from the story's other places is still a county ("Lamar County"), and a
+    company's "Inc." is no town; "a Coral Gables man" names his town (a modifier row); a bare
+    "Washington" is the capital, not the state or an Ohio town once called so; "Plymouth" in
+    a US story is not Montserrat's abandoned capital."""
+    rows = _rows(
+        nlp,
+        world,
+        "The TxDOT representative told the commissioners on Monday that the list of deficient "
+        "bridges in Lamar County had been simplified. Systems & Software, Inc. will install "
+        "the computers.",
+    )
+    assert rows["Lamar County"]["feature_code"] == "ADM2", rows["Lamar County"]
+    assert rows["Lamar County"]["country"] == "United States"
+    assert "Inc" not in rows
+    rows = _rows(
+        nlp,
+        world,
+        "A Coral Gables man was arrested in Miami. Lawmakers in Washington and officials in "
+        "Ohio and Massachusetts said the files came from Plymouth.",
+    )
+    assert rows["Coral Gables"]["admin1"] == "Florida", rows["Coral Gables"]
+    assert "live" in str(rows["Coral Gables"]["reason"])
+    assert rows["Washington"]["feature_code"] == "PPLC", rows["Washington"]
+    assert rows["Plymouth"]["country"] != "Montserrat", rows["Plymouth"]

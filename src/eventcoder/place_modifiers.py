@@ -60,6 +60,12 @@ _INSTITUTION_AFTER = re.compile(
     r"School\s+District|Mayor)\b"
 )
 
+#: People named by their town: "a Coral Gables man", "a 72-year-old Cooke County resident".
+_RESIDENT_AFTER = re.compile(
+    r"^\s+(?:man|woman|men|women|boy|girl|teen|teenager|youth|couple|resident|residents|"
+    r"native|natives)\b"
+)
+
 #: Words after an adjective that make it part of a place's own name: "Frenchmen Street" is
 #: a street of New Orleans, not France.
 _NAME_HEAD_AFTER = re.compile(
@@ -201,7 +207,14 @@ def _embedded(
         if not _free(start, end, taken):
             continue
         name = text[start:end]
-        serves = bool(_INSTITUTION_AFTER.match(text[end : end + 30]))
+        after = text[end : end + 30]
+        serves = (
+            "an institution named after it serves"
+            if _INSTITUTION_AFTER.match(after)
+            else "where the people named by it live"
+            if _RESIDENT_AFTER.match(after)
+            else ""
+        )
         place, why = _embedded_place(name, gazetteer, countries, known, serves)
         if place is None:
             continue
@@ -212,9 +225,13 @@ def _embedded(
 
 
 def _embedded_place(
-    name: str, gazetteer: Gazetteer, countries: set[str], known: dict[str, Place], serves: bool
+    name: str, gazetteer: Gazetteer, countries: set[str], known: dict[str, Place], serves: str
 ) -> tuple[Place | None, str]:
-    """The place a name inside a longer one stands for, and why; (None, "") for none."""
+    """The place a name inside a longer one stands for, and why; (None, "") for none.
+
+    ``serves`` is set when the words after the name make it the town or county of an
+    institution or of residents, and ends the reason ("" otherwise).
+    """
     key = index_keys(name)[0]
     if not key:
         return None, ""
@@ -229,7 +246,7 @@ def _embedded_place(
         or name.lower() in ENGLISH_GENERIC
         or name.lower() in ("county", "parish", "township", "state", "federal")
     ):
-        serves = False  # "Cavan County Council": "County" serves nobody
+        serves = ""  # "Cavan County Council": "County" serves nobody
     for candidate in gazetteer.lookup(name, limit=20, fuzzy=False):
         place = candidate.place
         if candidate.tier != "exact" or surface_similarity(name, candidate.matched_name) < 0.85:
@@ -249,5 +266,5 @@ def _embedded_place(
         if place.feature_code == "ADM1" and place.country_code in countries and len(key) > 3:
             return place, "a region of the article's countries named inside a longer name"
     if served is not None:
-        return served, "the town or county an institution named after it serves"
+        return served, f"the town or county {serves}"
     return None, ""

@@ -53,7 +53,7 @@ ORG_WORDS = frozenset(
         "ministry", "agency", "party", "movement", "organization", "organisation", "group",
         "groups", "union", "news", "press", "center", "centre", "command", "coalition",
         "alliance", "militia", "militias", "police", "guard", "guards", "university", "hospital",
-        "school", "company",
+        "school", "company", "inc", "llc", "ltd", "corp", "plc",
         "bank", "airlines", "tv", "radio", "times", "post", "observatory", "network", "commission",
         "court", "government", "regime", "authority", "authorities", "administration", "office",
         "department", "foundation", "institute", "society", "association", "federation", "league",

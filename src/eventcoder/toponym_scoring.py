@@ -256,7 +256,13 @@ def _score(
             and surface_similarity(group.query, place.name) >= 0.85
             and len(group.key) > 3
         )
-        world_city = spelled and (place.feature_code == "PPLC" or place.population >= 1_000_000)
+        # (A capital of 100,000 or more: a US story's "Plymouth" is no Montserrat's abandoned
+        # capital.)
+        world_city = spelled and (
+            place.feature_code == "PPLC"
+            and place.population >= 100_000
+            or place.population >= 1_000_000
+        )
         major = spelled and (
             place.population >= 250_000
             or place.feature_code in MAJOR_FEATURES
@@ -303,8 +309,10 @@ def _score(
                 home_ground and (place.feature_code == "ADM1" or place.population >= 500_000)
             )
             # A hamlet a thousand kilometres from everything else is hardly ever meant; a
-            # city of 100,000 often is ("Louisville, Ky., New Haven, Conn., Sioux Falls, S.D.").
-            city = place.population >= 100_000
+            # city of 100,000 often is ("Louisville, Ky., New Haven, Conn., Sioux Falls, S.D."),
+            # and so is a county of a large country ("Lamar County" in a story that otherwise
+            # names a company and a street).
+            city = place.population >= 100_000 or place.feature_class == "A"
             floor = 0.85 if wide else 0.55 if distance < 500 or city else 0.3
             score *= floor + (1.0 - floor) * math.exp(-distance / scale)
         else:
@@ -686,13 +694,19 @@ def _choose(
             and (
                 haversine_km(region.latitude, region.longitude, place.latitude, place.longitude)
                 < 30
-                or (great and region.feature_code == "ADM1" and region.admin1 == place.admin1)
+                or (
+                    region.feature_code == "ADM1"
+                    and (
+                        (great and region.admin1 == place.admin1)
+                        or place.feature_code == "PPLC"
+                    )
+                )
             )
             for region in regions_here
         ):
             # A region named after its capital or its great city ("Moscow", "Idlib", "New
-            # York"): the bare name means the city unless the text says province (that hint
-            # already favours the region).
+            # York"), or after the country's capital ("Washington"): the bare name means the
+            # city unless the text says province or state (that hint favours the region).
             score *= 1.15
         seat = _seat_population(place, areas)
         if seat > place.population:
