@@ -248,3 +248,22 @@ def test_geoparse_counties_residents_and_capitals(nlp, world: Gazetteer) -> None
     assert "live" in str(rows["Coral Gables"]["reason"])
     assert rows["Washington"]["feature_code"] == "PPLC", rows["Washington"]
     assert rows["Plymouth"]["country"] != "Montserrat", rows["Plymouth"]
+
+
+def test_geoparse_places_joined_by_hyphens(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """ "Israeli-Egyptian peace" and "an EU-Israel summit" name Israel and Egypt; "The
+    Calgary-based firm" names Calgary (the row is "Calgary", not "The Calgary"); a lone
+    adjective glued to a word ("Syrian-based") is no country."""
+    text = (
+        "An EU-Israel summit marked the anniversary of Israeli-Egyptian peace. The "
+        "Calgary-based firm hired a Syrian-based contractor. Its offices in Calgary, Alberta, "
+        "will close."
+    )
+    found = geoparse(nlp(text), world, "a")
+    rows = {str(r["text"]): r for r in found}
+    assert rows["Israel"]["country"] == "Israel", rows
+    assert rows["Israeli"]["country"] == "Israel"
+    assert rows["Egyptian"]["country"] == "Egypt"
+    calgary = [r for r in found if r["name"] == "Calgary"]
+    assert len(calgary) == 2 and all(r["text"] == "Calgary" for r in calgary), calgary
+    assert "Syrian" not in rows

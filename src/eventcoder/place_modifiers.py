@@ -106,7 +106,21 @@ def adjective_table() -> dict[str, PlaceAdjective]:
 def _adjective_pattern() -> re.Pattern[str]:
     # Longest forms first, so "South Korean" wins over "Korean".
     forms = sorted(adjective_table(), key=len, reverse=True)
-    return re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w'’-])")
+    return re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w'’])")
+
+
+def _hyphen_ok(text: str, start: int, end: int, table: dict[str, PlaceAdjective]) -> bool:
+    """A form joined by a hyphen counts only in a pair of forms ("Turkish-Russian relations",
+    "Israeli-Egyptian peace"), not in "Franco-era" or "Syrian-based"."""
+    if start > 0 and text[start - 1] == "-":
+        before = re.search(r"[\w'’]+$", text[: start - 1])
+        if before is None or before.group(0) not in table:
+            return False
+    if text[end : end + 1] == "-":
+        after = re.match(r"[\w'’]+", text[end + 1 :])
+        if after is None or after.group(0) not in table:
+            return False
+    return True
 
 
 def modifier_toponyms(
@@ -137,7 +151,11 @@ def _adjectives(text: str, gazetteer: Gazetteer, taken: Sequence[tuple[int, int]
     out: list[Toponym] = []
     for match in _adjective_pattern().finditer(text):
         start, end = match.span()
-        if not _free(start, end, taken) or _NAME_HEAD_AFTER.match(text[end : end + 12]):
+        if (
+            not _free(start, end, taken)
+            or _NAME_HEAD_AFTER.match(text[end : end + 12])
+            or not _hyphen_ok(text, start, end, table)
+        ):
             continue
         entry = table[match.group(0)]
         if entry.place not in resolved:
@@ -187,7 +205,8 @@ def _embedded(
     out: list[Toponym] = []
     spans = [m.span() for m in _ABBREVIATION.finditer(text)]
     for chunk in CHUNK.finditer(text):
-        words = [m.span() for m in re.finditer(r"\S+", chunk.group(0))]
+        # Words split at hyphens too: "EU-Israel summit", "Logan-Rogersville schools".
+        words = [m.span() for m in re.finditer(r"[^\s-]+", chunk.group(0))]
         base = chunk.start()
         i = 0
         while i < len(words):
@@ -207,6 +226,8 @@ def _embedded(
         if not _free(start, end, taken):
             continue
         name = text[start:end]
+        if name.split(maxsplit=1)[0] in ("The", "A", "An"):
+            continue  # "The Calgary-based firm": the name is "Calgary", tried on its own
         after = text[end : end + 30]
         serves = (
             "an institution named after it serves"
