@@ -267,3 +267,25 @@ def test_geoparse_places_joined_by_hyphens(nlp, world: Gazetteer) -> None:  # ty
     calgary = [r for r in found if r["name"] == "Calgary"]
     assert len(calgary) == 2 and all(r["text"] == "Calgary" for r in calgary), calgary
     assert "Syrian" not in rows
+
+
+def test_geoparse_seats_of_bodies(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """ "The Abu Dhabi-based agency" names Abu Dhabi, a seat abroad; "Grand Ledge Emergency
+    Services" and "the Lansing Chamber of Commerce" name their towns in the article's
+    country (and "Commerce" is no town); a university named after a town names no town."""
+    rows = _rows(
+        nlp,
+        world,
+        "The Abu Dhabi-based International Renewable Energy Agency said prices fell.",
+    )
+    assert rows["Abu Dhabi"]["country"] == "United Arab Emirates", rows
+    assert "based there" in str(rows["Abu Dhabi"]["reason"])
+    rows = _rows(
+        nlp,
+        world,
+        "LANSING, Mich. -- A chief of Grand Ledge Emergency Services told the Lansing Chamber "
+        "of Commerce that the woman had studied at Cambridge University.",
+    )
+    assert rows["Grand Ledge"]["admin1"] == "Michigan", rows
+    assert rows["LANSING"]["admin1"] == "Michigan", rows
+    assert "Commerce" not in rows and "Cambridge" not in rows

@@ -57,8 +57,14 @@ _INSTITUTION_AFTER = re.compile(
     r"^\s+(?:Police|Sheriff|Fire\s+Department|City\s+Council|Town\s+Council|"
     r"Board\s+of\s+(?:Education|Finance|Selectmen|Supervisors|Commissioners)|"
     r"(?:Superior|Circuit|District|Municipal|County|Family)\s+Court|Public\s+Schools|"
-    r"School\s+District|Mayor)\b"
+    r"School\s+District|Mayor|Coroner|Circuit\s+Judge|Emergency\s+Services|"
+    r"(?:District\s+)?Chamber\s+of\s+Commerce)\b"
 )
+
+#: "Nashville-based CCA", "the Abu Dhabi-based agency": where a company or body sits.
+_BASED_AFTER = re.compile(r"^-based\b")
+#: The reason's end for a name before "-based": such a seat may be a city abroad.
+_BASED_REASON = "where a body based there sits"
 
 #: People named by their town: "a Coral Gables man", "a 72-year-old Cooke County resident".
 _RESIDENT_AFTER = re.compile(
@@ -234,6 +240,8 @@ def _embedded(
             if _INSTITUTION_AFTER.match(after)
             else "where the people named by it live"
             if _RESIDENT_AFTER.match(after)
+            else _BASED_REASON
+            if _BASED_AFTER.match(after)
             else ""
         )
         place, why = _embedded_place(name, gazetteer, countries, known, serves)
@@ -251,7 +259,7 @@ def _embedded_place(
     """The place a name inside a longer one stands for, and why; (None, "") for none.
 
     ``serves`` is set when the words after the name make it the town or county of an
-    institution or of residents, and ends the reason ("" otherwise).
+    institution, of residents or of a body based there, and ends the reason ("" otherwise).
     """
     key = index_keys(name)[0]
     if not key:
@@ -275,8 +283,14 @@ def _embedded_place(
         if (
             serves
             and served is None
-            and place.country_code in countries
             and place.feature_code in ("ADM2", "PPL", "PPLA", "PPLA2", "PPLA3", "PPLC")
+            and (
+                place.country_code in countries
+                or (
+                    serves == _BASED_REASON
+                    and (place.feature_code == "PPLC" or place.population >= 500_000)
+                )
+            )
         ):
             served = place  # the lookup gives the most important entry first
         if place.feature_code == "PCLI":

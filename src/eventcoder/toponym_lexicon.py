@@ -101,6 +101,8 @@ ORG_HEADS = ORG_WORDS | {
     "knights",
     "soldiers",
     "free",
+    "chamber",
+    "chambers",
 }
 
 SURFACE_MARKS = re.compile(r"['’‘`ʿʾ]")
