@@ -559,7 +559,8 @@ class Gazetteer:
         return (row[0], row[1]) if row else (place.latitude, place.longitude)
 
     def country(self, code: str) -> Place | None:
-        """The country entry (feature A.PCLI) of an ISO code, placed at its capital."""
+        """The country entry (feature A.PCLI) of an ISO code: at its capital, or at its
+        outline's middle when Natural Earth outlines were installed."""
         row = self._db.execute(
             "SELECT id FROM places WHERE country_code = ? AND feature_code = 'PCLI' LIMIT 1",
             (code.upper(),),

@@ -6,9 +6,8 @@ mention, with the reason for its choice. By default it also gives the places nam
 modifiers (:mod:`eventcoder.place_modifiers`: "Russian", "U.S. military", "Texas Department of
 ...") that event location leaves out, as the geoparsing corpora count them; such a row
 replaces the row it overlaps (only ever a no-match: resolved spans are taken). A region's
-coordinates are its middle
-(:meth:`~eventcoder.gazetteer.Gazetteer.middle`), not the capital where event location puts
-region-level events.
+coordinates are its middle (:meth:`~eventcoder.gazetteer.Gazetteer.middle`), not the capital
+where event location puts region-level events.
 """
 
 from __future__ import annotations

@@ -63,13 +63,27 @@ _INSTITUTION_AFTER = re.compile(
 
 #: "Nashville-based CCA", "the Abu Dhabi-based agency": where a company or body sits.
 _BASED_AFTER = re.compile(r"^-based\b")
-#: The reason's end for a name before "-based": such a seat may be a city abroad.
-_BASED_REASON = "where a body based there sits"
 
 #: People named by their town: "a Coral Gables man", "a 72-year-old Cooke County resident".
 _RESIDENT_AFTER = re.compile(
     r"^\s+(?:man|woman|men|women|boy|girl|teen|teenager|youth|couple|resident|residents|"
     r"native|natives)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Seat:
+    """Words after a name that make it a town or county, and what that town is to them."""
+
+    after: re.Pattern[str]
+    role: str  # ends the reason: "the town or county <role>"
+    abroad: bool  # a capital or a city of 500,000 of another country may be meant
+
+
+_SEATS = (
+    _Seat(_INSTITUTION_AFTER, "an institution named after it serves", abroad=False),
+    _Seat(_RESIDENT_AFTER, "where the people named by it live", abroad=False),
+    _Seat(_BASED_AFTER, "where a body based there sits", abroad=True),
 )
 
 #: Words after an adjective that make it part of a place's own name: "Frenchmen Street" is
@@ -214,8 +228,7 @@ def _embedded(
         # Words split at hyphens too: "EU-Israel summit", "Logan-Rogersville schools".
         words = [m.span() for m in re.finditer(r"[^\s-]+", chunk.group(0))]
         base = chunk.start()
-        i = 0
-        while i < len(words):
+        for i in range(len(words)):
             for j in range(min(len(words), i + _MAX_WORDS), i, -1):
                 start, end = base + words[i][0], base + words[j - 1][1]
                 while end > start and text[end - 1] in ".,;:'’":
@@ -223,7 +236,6 @@ def _embedded(
                 if text[end - 2 : end] in ("'s", "’s"):
                     end -= 2
                 spans.append((start, end))
-            i += 1
     seen: set[tuple[int, int]] = set()
     for start, end in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
         if (start, end) in seen or end - start < 2:
@@ -235,16 +247,8 @@ def _embedded(
         if name.split(maxsplit=1)[0] in ("The", "A", "An"):
             continue  # "The Calgary-based firm": the name is "Calgary", tried on its own
         after = text[end : end + 30]
-        serves = (
-            "an institution named after it serves"
-            if _INSTITUTION_AFTER.match(after)
-            else "where the people named by it live"
-            if _RESIDENT_AFTER.match(after)
-            else _BASED_REASON
-            if _BASED_AFTER.match(after)
-            else ""
-        )
-        place, why = _embedded_place(name, gazetteer, countries, known, serves)
+        seat = next((seat for seat in _SEATS if seat.after.match(after)), None)
+        place, why = _embedded_place(name, gazetteer, countries, known, seat)
         if place is None:
             continue
         taken.append((start, end))
@@ -254,12 +258,16 @@ def _embedded(
 
 
 def _embedded_place(
-    name: str, gazetteer: Gazetteer, countries: set[str], known: dict[str, Place], serves: str
+    name: str,
+    gazetteer: Gazetteer,
+    countries: set[str],
+    known: dict[str, Place],
+    seat: _Seat | None,
 ) -> tuple[Place | None, str]:
     """The place a name inside a longer one stands for, and why; (None, "") for none.
 
-    ``serves`` is set when the words after the name make it the town or county of an
-    institution, of residents or of a body based there, and ends the reason ("" otherwise).
+    ``seat`` is given when the words after the name make it the town or county of an
+    institution, of residents or of a body based there.
     """
     key = index_keys(name)[0]
     if not key:
@@ -269,25 +277,25 @@ def _embedded_place(
     if len(key) < 2:
         return None, ""
     served: Place | None = None
-    if serves and (
+    if seat is not None and (
         len(key) < 4
         or is_generic(name)
         or name.lower() in ENGLISH_GENERIC
         or name.lower() in ("county", "parish", "township", "state", "federal")
     ):
-        serves = ""  # "Cavan County Council": "County" serves nobody
+        seat = None  # "Cavan County Council": "County" serves nobody
     for candidate in gazetteer.lookup(name, limit=20, fuzzy=False):
         place = candidate.place
         if candidate.tier != "exact" or surface_similarity(name, candidate.matched_name) < 0.85:
             continue
         if (
-            serves
+            seat is not None
             and served is None
             and place.feature_code in ("ADM2", "PPL", "PPLA", "PPLA2", "PPLA3", "PPLC")
             and (
                 place.country_code in countries
                 or (
-                    serves == _BASED_REASON
+                    seat.abroad
                     and (place.feature_code == "PPLC" or place.population >= 500_000)
                 )
             )
@@ -300,6 +308,6 @@ def _embedded_place(
             return place, "the capital of the article's country named inside a longer name"
         if place.feature_code == "ADM1" and place.country_code in countries and len(key) > 3:
             return place, "a region of the article's countries named inside a longer name"
-    if served is not None:
-        return served, f"the town or county {serves}"
+    if served is not None and seat is not None:
+        return served, f"the town or county {seat.role}"
     return None, ""

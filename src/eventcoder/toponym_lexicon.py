@@ -477,7 +477,8 @@ def compass_vector(direction: str) -> tuple[float, float] | None:
 
 
 #: The AP style's abbreviations of US states and Canadian provinces, as datelines and
-#: addresses write them after a town ("Louisville, Ky.", "Slidell, La.", "Vancouver, B.C.").
+#: addresses write them after a town ("Louisville, Ky.", "Slidell, La.", "Vancouver, B.C."),
+#: by country.
 _ABBREVIATED = {
     "US": (
         "Ala.=Alabama Ariz.=Arizona Ark.=Arkansas Calif.=California Colo.=Colorado "
@@ -496,11 +497,12 @@ _ABBREVIATED = {
         "Sask.=Saskatchewan N.S.=Nova_Scotia N.B.=New_Brunswick"
     ),
 }
-STATE_ABBREVIATIONS: dict[str, tuple[str, str]] = {}
-for _country, _table in _ABBREVIATED.items():
-    for _pair in _table.split():
-        _abbreviation, _region = _pair.split("=")
-        STATE_ABBREVIATIONS[_abbreviation] = (_country, _region.replace("_", " "))
+#: Abbreviation -> the region's name ("Ky." -> "Kentucky").
+STATE_ABBREVIATIONS: dict[str, str] = {
+    abbreviation: region.replace("_", " ")
+    for table in _ABBREVIATED.values()
+    for abbreviation, region in (pair.split("=") for pair in table.split())
+}
 
 STATE_AFTER_TOWN = re.compile(
     r"(?<=[A-Za-z], )("

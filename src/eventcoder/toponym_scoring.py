@@ -420,11 +420,10 @@ def _regions(groups: Sequence[NameGroup], focus: Sequence[str]) -> NamedRegions:
             hinted and place.feature_code in ("PPLC", "ADM2")
         ):
             out[(place.country_code, place.admin1)] += len(group.mentions)
+    # Every count is at least 1, so twice the runner-up is also at least 2.
     ranked = out.most_common(2)
-    main = None
-    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
-        main = ranked[0][0]
-    return NamedRegions(frozenset(out), main if len(out) > 1 else None)
+    main = ranked[0][0] if len(ranked) == 2 and ranked[0][1] >= 2 * ranked[1][1] else None
+    return NamedRegions(frozenset(out), main)
 
 
 #: A spelling added for an unresolved name must be this close (fuzzy match score): a looser
@@ -586,19 +585,17 @@ def _clustered(
     """
     cell = CLUSTER_KM / 111.0
     places: list[list[Place]] = [
-        []
+        [anchors_of[index]]
         if index in anchors_of
+        else []
+        if group.region_candidates
         else [
             c.place
             for c in group.exact
-            if c.place.feature_class == "P"
-            and not group.region_candidates
-            and (not focus or c.place.country_code in focus)
+            if c.place.feature_class == "P" and (not focus or c.place.country_code in focus)
         ]
         for index, group in enumerate(live)
     ]
-    for index, place in anchors_of.items():
-        places[index] = [place]
     grid: dict[tuple[int, int], set[int]] = defaultdict(set)
     for index, group_places in enumerate(places):
         for place in group_places:
@@ -688,25 +685,9 @@ def _choose(
             candidate, group, focus, anchors, containers, variants, regions, home, near_line
         )
         place = candidate.place
-        great = place.feature_class == "P" and place.population >= 1_000_000
-        if (place.feature_code in ("PPLC", "PPLA", "PPLA2") or great) and any(
-            region.country_code == place.country_code
-            and (
-                haversine_km(region.latitude, region.longitude, place.latitude, place.longitude)
-                < 30
-                or (
-                    region.feature_code == "ADM1"
-                    and (
-                        (great and region.admin1 == place.admin1)
-                        or place.feature_code == "PPLC"
-                    )
-                )
-            )
-            for region in regions_here
-        ):
-            # A region named after its capital or its great city ("Moscow", "Idlib", "New
-            # York"), or after the country's capital ("Washington"): the bare name means the
-            # city unless the text says province or state (that hint favours the region).
+        if _names_a_region(place, regions_here):
+            # The bare name means the city unless the text says province or state (that hint
+            # favours the region).
             score *= 1.15
         seat = _seat_population(place, areas)
         if seat > place.population:
@@ -766,6 +747,25 @@ def _choose(
         head = f"'{label}' = {best.place.name} ({best.place.feature_code}, {where})"
     group.choice, group.score = best, round(min(confidence, 1.0), 3)
     group.reason = head + (": " + "; ".join(notes) if notes else "")
+
+
+def _names_a_region(place: Place, regions: Sequence[Place]) -> bool:
+    """Whether one of ``regions`` (the group's exact region candidates) is named after
+    ``place``: its capital ("Moscow", "Idlib"), a city of a million inside it ("New York"),
+    or the country's capital ("Washington")."""
+    great = place.feature_class == "P" and place.population >= 1_000_000
+    if not (great or place.feature_code in ("PPLC", "PPLA", "PPLA2")):
+        return False
+    for region in regions:
+        if region.country_code != place.country_code:
+            continue
+        if haversine_km(region.latitude, region.longitude, place.latitude, place.longitude) < 30:
+            return True
+        if region.feature_code == "ADM1" and (
+            place.feature_code == "PPLC" or (great and region.admin1 == place.admin1)
+        ):
+            return True
+    return False
 
 
 def _without_list_guesses(pool: Sequence[Candidate]) -> list[Candidate]:

@@ -392,9 +392,13 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
         start, end = match.span(1)
         for span in [span for span in found if span[0] < end and start < span[1]]:
             del found[span]
-        region = STATE_ABBREVIATIONS[match.group(1)][1]
         found[(start, end)] = Mention(
-            start, end, match.group(1), region, {"pattern", "abbreviation"}, hint="admin"
+            start,
+            end,
+            match.group(1),
+            STATE_ABBREVIATIONS[match.group(1)],
+            {"pattern", "abbreviation"},
+            hint="admin",
         )
     mentions = sorted(found.values(), key=lambda m: (m.start, -m.end))
     # A name listed with places ("Khan al-Sheih, al-Zakiyeh and al-Tibeh") is a place too.
