@@ -289,3 +289,126 @@ def test_geoparse_seats_of_bodies(nlp, world: Gazetteer) -> None:  # type: ignor
     assert rows["Grand Ledge"]["admin1"] == "Michigan", rows
     assert rows["LANSING"]["admin1"] == "Michigan", rows
     assert "Commerce" not in rows and "Cambridge" not in rows
+
+
+def test_geoparse_country_names_have_one_spelling(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """ "Columbia" shares Colombia's transliteration key but is South Carolina's capital, while
+    "Netherlands" (GeoNames: The Netherlands) and "U.S" (its stop cut) are their countries."""
+    rows = _rows(nlp, world, "The shooting happened in Columbia, South Carolina, late on Friday.")
+    assert rows["Columbia"]["country"] == "United States", rows["Columbia"]
+    assert rows["Columbia"]["admin1"] == "South Carolina"
+    rows = _rows(nlp, world, "The Netherlands and the U.S signed the deal.")
+    assert rows["Netherlands"]["feature_code"] == "PCLI", rows
+    assert rows["U.S"]["country"] == "United States", rows
+
+
+def test_geoparse_names_the_label_gets_wrong(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """spaCy calls a country's name opening a quote and an adjective PERSON; a country's name
+    on its own is still the country and an adjective is nobody's name."""
+    rows = _rows(
+        nlp,
+        world,
+        "Officials, who did not want to be named because they are not authorized to speak with "
+        'media, told CNN.\n"Tunisia was one of the first countries in the region to ratify '
+        'international treaties," one said.',
+    )
+    assert rows["Tunisia"]["feature_code"] == "PCLI" and rows["Tunisia"]["country"] == "Tunisia"
+    rows = _rows(nlp, world, "One prediction about Sri Lankan political developments can be made.")
+    assert rows["Sri Lankan"]["country"] == "Sri Lanka", rows
+    assert "adjective" in str(rows["Sri Lankan"]["reason"])
+
+
+def test_toponyms_each_town_of_a_list_of_people(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """ "Parviz of Houston, Edward of Southlake and Hamid of Colleyville": the "of" names the
+    last man's town, not a town holding Houston (which made Houston a no-match)."""
+    found = {
+        t.text: t
+        for t in find_toponyms(
+            nlp(
+                "Other survivors include sons Parviz Moayyad of Houston, Edward Moayyad of "
+                "Southlake and Hamid Moayyad of Colleyville, all in Texas."
+            ),
+            world,
+        )
+    }
+    houston = found["Houston"].place
+    assert houston is not None and houston.admin1 == "Texas", found["Houston"]
+
+
+def test_toponyms_the_state_that_holds_the_article_towns(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """No state is named, but South Carolina holds Summerville, Goose Creek and Moncks Corner:
+    Charleston is theirs, not West Virginia's capital; and in "Savannah, Georgia" Georgia is
+    the state that holds Savannah, not the country."""
+    found = {
+        t.text: t
+        for t in find_toponyms(
+            nlp(
+                "Police in Summerville, Goose Creek and Moncks Corner searched for the man, who "
+                "was last seen in Charleston."
+            ),
+            world,
+        )
+    }
+    charleston = found["Charleston"].place
+    assert charleston is not None and charleston.admin1 == "South Carolina", found["Charleston"]
+    assert "holds places of 4" in found["Charleston"].reason
+    rows = _rows(nlp, world, "Lincoln High School in Savannah, Georgia, won the state title.")
+    assert rows["Georgia"]["feature_code"] == "ADM1", rows["Georgia"]
+    assert rows["Georgia"]["country"] == "United States"
+    assert rows["Savannah"]["admin1"] == "Georgia", rows["Savannah"]
+    assert "Lincoln" not in rows  # a school named after a man, not after Lincoln, Nebraska
+
+
+def test_geoparse_towns_named_by_their_institutions(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """A county in a span spaCy calls a person ("McMinn County Sheriff Steve Frisbie") and a
+    town named by its school ("East Bank Middle School", near Charleston, W.Va.) are places
+    to a geoparser."""
+    rows = _rows(
+        nlp,
+        world,
+        "McMinn County Sheriff Steve Frisbie said deputies found the car near Athens, Tenn.",
+    )
+    assert rows["McMinn County"]["admin1"] == "Tennessee", rows
+    rows = _rows(
+        nlp,
+        world,
+        "Classes at East Bank Middle School were canceled after the mudslide near Charleston, "
+        "W.Va.",
+    )
+    assert rows["East Bank"]["admin1"] == "West Virginia", rows
+    assert "institution" in str(rows["East Bank"]["reason"])
+
+
+def test_geoparse_adjectives_before_feature_words_and_world_regions(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """The Indian Ocean is no India and Central American migrants are no Americans: the
+    first is a no-match row (the gazetteer has no oceans), the second names a world region
+    the gazetteer lacks, and neither puts a point in India or the United States."""
+    found = geoparse(
+        nlp(
+            "Tankers crossed the Indian Ocean while talks stalled. Central American migrants "
+            "reached the border."
+        ),
+        world,
+        "a",
+    )
+    assert not any(r["country"] in ("India", "United States") for r in found), found
+    rows = {str(r["text"]): r for r in found}
+    assert rows["Central American"]["latitude"] is None
+    assert "Central America" in str(rows["Central American"]["reason"])
+
+
+def test_geoparse_takes_weak_exact_matches_events_do_not(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """A town the gazetteer spells as written but that scores low (a story the text puts in
+    Mexico by "a native of Mexico") is still the geoparser's answer, with its low score;
+    event location keeps the stricter bar and its explicit no-match."""
+    text = (
+        "Mason charged with sex assault. BANTAM — A Danbury stonework mason was arraigned in "
+        "Bantam Superior Court on Tuesday. Gomez, a native of Mexico, was arrested by Danbury "
+        "police and brought to New Milford authorities."
+    )
+    doc = nlp(text)
+    rows = {str(r["text"]): r for r in geoparse(doc, world, "a")}
+    assert rows["BANTAM"]["admin1"] == "Connecticut", rows["BANTAM"]
+    assert float(rows["BANTAM"]["score"]) < 0.5  # type: ignore[arg-type]
+    strict = {t.text: t for t in find_toponyms(doc, world)}
+    assert strict["BANTAM"].place is None, strict["BANTAM"]

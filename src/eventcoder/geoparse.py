@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from eventcoder.gazetteer import Gazetteer
 from eventcoder.nlp import doc_text
 from eventcoder.place_modifiers import modifier_toponyms
+from eventcoder.toponym_lexicon import MIN_EXACT_SCORE
 from eventcoder.toponyms import find_toponyms
 
 
@@ -38,7 +39,10 @@ def geoparse(
 
     Coordinates and ids are None for a no-match; ``reason`` says why either way.
     """
-    toponyms = find_toponyms(doc, gazetteer, countries=tuple(countries))
+    # No container to fall back on here: a weak but exact match beats a no-match.
+    toponyms = find_toponyms(
+        doc, gazetteer, countries=tuple(countries), exact_bar=MIN_EXACT_SCORE
+    )
     if modifiers:
         extra = modifier_toponyms(doc, doc_text(doc), gazetteer, toponyms)
         toponyms = sorted(

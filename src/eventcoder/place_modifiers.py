@@ -30,10 +30,10 @@ from importlib import resources
 
 from spacy.tokens import Doc
 
-from eventcoder.gazetteer import Gazetteer
+from eventcoder.gazetteer import Gazetteer, haversine_km
 from eventcoder.models import Place, Toponym
 from eventcoder.placenames import index_keys, is_generic
-from eventcoder.toponym_lexicon import CHUNK, ENGLISH_GENERIC, surface_similarity
+from eventcoder.toponym_lexicon import CHUNK, ENGLISH_GENERIC, names_country, surface_similarity
 
 _PACKAGED_TABLE = "data/demonyms.csv"
 
@@ -54,12 +54,24 @@ _MAX_WORDS = 4
 #: "Litchfield Superior Court", "the Canaan Board of Finance". (Universities, libraries and
 #: hotels are as often named after people: "Loyola University", "Carnegie Library".)
 _INSTITUTION_AFTER = re.compile(
-    r"^\s+(?:Police|Sheriff|Fire\s+Department|City\s+Council|Town\s+Council|"
-    r"Board\s+of\s+(?:Education|Finance|Selectmen|Supervisors|Commissioners)|"
-    r"(?:Superior|Circuit|District|Municipal|County|Family)\s+Court|Public\s+Schools|"
-    r"School\s+District|Mayor|Coroner|Circuit\s+Judge|Emergency\s+Services|"
-    r"(?:District\s+)?Chamber\s+of\s+Commerce)\b"
+    r"^\s+(?:Police|Sheriff|Fire\s+(?:Department|Chief|District|Rescue)|City\s+Council|"
+    r"Town\s+Council|Board\s+of\s+(?:Education|Finance|Selectmen|Supervisors|Commissioners)|"
+    r"(?:Superior|Circuit|District|Municipal|County|Family|Magistrate)\s+Court|Public\s+Schools|"
+    r"School\s+(?:District|Board|System)|Mayor|Coroner|Circuit\s+Judge|Emergency\s+Services|"
+    r"(?:District\s+)?Chamber\s+of\s+Commerce|Commissioners|County\s+Commission|"
+    r"(?:Health|Parks|Public\s+Works|Water|Housing)\s+(?:Department|Authority|District)|"
+    r"Department\s+of\s+Public\s+Safety|Parks\s+and\s+Recreation|City\s+Hall|Town\s+Hall|"
+    r"(?:Middle|High|Elementary|Primary|Secondary)\s+School|(?:Community|Memorial|General)\s+"
+    r"Hospital|Hospital|Medical\s+Center|Public\s+Library|Detention\s+Center|Jail|"
+    r"Regional\s+Airport|Municipal\s+Airport|Airport)\b"
 )
+
+#: Words that no person's name holds.
+_ADMIN_WORD = re.compile(r"\b(?:County|Parish|Township|Borough)\b")
+
+#: How far from the article's other places an institution's town may lie (km): "Lincoln High
+#: School" in a Georgia paper is named after a man, not after Lincoln, Nebraska.
+_SEAT_NEAR_KM = 200.0
 
 #: "Nashville-based CCA", "the Abu Dhabi-based agency": where a company or body sits.
 _BASED_AFTER = re.compile(r"^-based\b")
@@ -87,10 +99,12 @@ _SEATS = (
 )
 
 #: Words after an adjective that make it part of a place's own name: "Frenchmen Street" is
-#: a street of New Orleans, not France.
+#: a street of New Orleans, not France; the "Indian Ocean" and the "Korean Peninsula" are no
+#: India or Korea.
 _NAME_HEAD_AFTER = re.compile(
     r"^\s+(?:Street|St|Avenue|Ave|Road|Rd|Square|Quarter|Bridge|Park|Hotel|Restaurant|Lane|"
-    r"Boulevard|Drive|Way|Hill|Creek|River|Lake|Island|Bay)\b"
+    r"Boulevard|Drive|Way|Hill|Creek|River|Lake|Island|Islands|Bay|Ocean|Sea|Peninsula|Gulf|"
+    r"Strait|Straits|Desert|Mountains|Coast|Valley|Basin|Subcontinent|Archipelago|Canal|Channel)\b"
 )
 
 
@@ -101,7 +115,7 @@ class PlaceAdjective:
     forms: tuple[str, ...]
     place: str
     country: str
-    feature: str  # PCLI, ADM1 or CONT
+    feature: str  # PCLI, ADM1, CONT or RGN (a region of the world: Central America)
 
 
 @lru_cache(maxsize=1)
@@ -153,8 +167,15 @@ def modifier_toponyms(
     Commissioners"), and their places give the article's countries and the names it resolved.
     """
     taken = [(t.start, t.end) for t in toponyms if t.place is not None]
-    # Persons' names hold no place: "Percy French", "Paris Hilton", "Jordan Henderson".
-    taken += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    # Persons' names hold no place: "Percy French", "Paris Hilton", "Jordan Henderson". (A
+    # bare adjective is nobody's name, whatever the label: "Sri Lankan political developments".)
+    # Nor is a span with an admin word a person's, whatever the label: "McMinn County Sheriff".
+    table = adjective_table()
+    taken += [
+        (e.start_char, e.end_char)
+        for e in doc.ents
+        if e.label_ == "PERSON" and e.text not in table and not _ADMIN_WORD.search(e.text)
+    ]
     found = _adjectives(text, gazetteer, taken)
     taken += [(t.start, t.end) for t in found]
     found += _embedded(text, gazetteer, toponyms, taken)
@@ -181,7 +202,9 @@ def _adjectives(text: str, gazetteer: Gazetteer, taken: Sequence[tuple[int, int]
         if entry.place not in resolved:
             resolved[entry.place] = _entry(gazetteer, entry.place, entry.country, entry.feature)
         place = resolved[entry.place]
-        what = {"PCLI": "country", "ADM1": "region", "CONT": "continent"}.get(entry.feature, "")
+        what = {"PCLI": "country", "ADM1": "region", "CONT": "continent", "RGN": "region"}.get(
+            entry.feature, ""
+        )
         if place is None:
             reason = f"'{match.group(0)}' names {entry.place}, a {what} the gazetteer lacks"
             out.append(Toponym(start, end, match.group(0), None, 0.0, reason))
@@ -222,6 +245,13 @@ def _embedded(
     for toponym in toponyms:
         if toponym.place is not None:
             known.setdefault(index_keys(toponym.text)[0], toponym.place)
+    # Where the article's named places lie: a town that an institution is named after is one
+    # of them or near them.
+    anchors = [
+        t.place
+        for t in toponyms
+        if t.place is not None and t.place.feature_code not in ("PCLI", "ADM1")
+    ]
     out: list[Toponym] = []
     spans = [m.span() for m in _ABBREVIATION.finditer(text)]
     for chunk in CHUNK.finditer(text):
@@ -244,11 +274,13 @@ def _embedded(
         if not _free(start, end, taken):
             continue
         name = text[start:end]
-        if name.split(maxsplit=1)[0] in ("The", "A", "An"):
-            continue  # "The Calgary-based firm": the name is "Calgary", tried on its own
+        if name.split(maxsplit=1)[0] in ("The", "A", "An") or not name[:1].isupper():
+            # "The Calgary-based firm": the name is "Calgary", tried on its own; "at East
+            # Bank Middle School": "East Bank".
+            continue
         after = text[end : end + 30]
         seat = next((seat for seat in _SEATS if seat.after.match(after)), None)
-        place, why = _embedded_place(name, gazetteer, countries, known, seat)
+        place, why = _embedded_place(name, gazetteer, countries, known, seat, anchors)
         if place is None:
             continue
         taken.append((start, end))
@@ -263,11 +295,14 @@ def _embedded_place(
     countries: set[str],
     known: dict[str, Place],
     seat: _Seat | None,
+    anchors: Sequence[Place] = (),
 ) -> tuple[Place | None, str]:
     """The place a name inside a longer one stands for, and why; (None, "") for none.
 
     ``seat`` is given when the words after the name make it the town or county of an
-    institution, of residents or of a body based there.
+    institution, of residents or of a body based there; of its namesakes, the one nearest
+    ``anchors`` (the article's other places) serves it, and none farther than
+    :data:`_SEAT_NEAR_KM` unless the article has no other places.
     """
     key = index_keys(name)[0]
     if not key:
@@ -276,7 +311,10 @@ def _embedded_place(
         return known[key], "a name the article resolved elsewhere"
     if len(key) < 2:
         return None, ""
-    served: Place | None = None
+    seats: list[Place] = []
+    country: Place | None = None
+    capital: Place | None = None
+    region: Place | None = None
     if seat is not None and (
         len(key) < 4
         or is_generic(name)
@@ -290,7 +328,6 @@ def _embedded_place(
             continue
         if (
             seat is not None
-            and served is None
             and place.feature_code in ("ADM2", "PPL", "PPLA", "PPLA2", "PPLA3", "PPLC")
             and (
                 place.country_code in countries
@@ -300,14 +337,42 @@ def _embedded_place(
                 )
             )
         ):
-            served = place  # the lookup gives the most important entry first
-        if place.feature_code == "PCLI":
-            return place, "a country named inside a longer name"
-        if place.feature_code == "PPLC" and place.country_code in countries:
-            # "Washington" inside a name is the capital more often than the state.
-            return place, "the capital of the article's country named inside a longer name"
-        if place.feature_code == "ADM1" and place.country_code in countries and len(key) > 3:
-            return place, "a region of the article's countries named inside a longer name"
+            seats.append(place)  # the lookup gives the most important entry first
+        if place.feature_code == "PCLI" and names_country(name, candidate.matched_name):
+            country = country or place
+        elif place.feature_code == "PPLC" and place.country_code in countries:
+            capital = capital or place
+        elif place.feature_code == "ADM1" and place.country_code in countries and len(key) > 3:
+            region = region or place
+    if region is not None and country is not None and country.country_code not in countries:
+        # "the Georgia Department of Labor" in an American story is the state's.
+        return region, "a region of the article's countries named inside a longer name"
+    if country is not None:
+        return country, "a country named inside a longer name"
+    if capital is not None:
+        # "Washington" inside a name is the capital more often than the state.
+        return capital, "the capital of the article's country named inside a longer name"
+    if region is not None:
+        return region, "a region of the article's countries named inside a longer name"
+    served = _nearest(seats, anchors)
+    if served is None and seat is not None and seat.abroad and seats:
+        served = seats[0]  # "the Abu Dhabi-based agency": a world city, wherever the story is
     if served is not None and seat is not None:
         return served, f"the town or county {seat.role}"
     return None, ""
+
+
+def _nearest(places: Sequence[Place], anchors: Sequence[Place]) -> Place | None:
+    """The place nearest the anchors (within :data:`_SEAT_NEAR_KM`), or the first place when
+    there are no anchors or no namesakes ("Alachua County"); None when every namesake lies
+    farther."""
+    if len(places) <= 1 or not anchors:
+        return places[0] if places else None
+    distance, best = min(
+        (
+            min(haversine_km(p.latitude, p.longitude, a.latitude, a.longitude) for a in anchors),
+            index,
+        )
+        for index, p in enumerate(places)
+    )
+    return places[best] if distance <= _SEAT_NEAR_KM else None

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from eventcoder.models import Place
 from eventcoder.toponym_lexicon import (
     ALIAS_OPEN,
+    BARE_COMMA,
+    BARE_OF,
     CITY_AFTER,
     COMPASS,
     CONTAINER_GAP,
@@ -67,6 +69,10 @@ def container_places(
                 return None
             place = container.choice.place if container.choice else None
             link = bare_link(text[end:start])
+            if hop and BARE_OF.fullmatch(link):
+                # "sons Parviz of Houston, Edward of Southlake and Hamid of Colleyville": a bare
+                # "of" after a list names the last one's town, not the whole list's.
+                return None
             if links_container(link, place, text[mention_end : mention_end + 30]) or (
                 "abbreviation" in mention.evidence and link.strip() == ","
             ):
@@ -110,6 +116,42 @@ def container_places(
         if place.feature_class in ("A", "P") and all(place != p for p, _, _ in out):
             out.append((place, direction.lower(), city))
     return out
+
+
+def names_before(group: NameGroup, index: MentionIndex, text: str) -> list[NameGroup]:
+    """The names written just before a mention of ``group`` and joined to it by a bare comma:
+    Savannah for Georgia in "Savannah, Georgia" (a town and the region that holds it)."""
+    mentions, starts = index
+    out: list[NameGroup] = []
+    for mention in group.mentions:
+        at = bisect.bisect_left(starts, mention.start) - 1
+        while at >= 0 and mentions[at][1] > mention.start:
+            at -= 1  # a mention overlapping this one ("Georgia" inside a longer span)
+        if at < 0:
+            continue
+        _, end, other, _ = mentions[at]
+        if other is not group and other not in out and BARE_COMMA.fullmatch(text[end:mention.start]):
+            out.append(other)
+    return out
+
+
+def holding_states(group: NameGroup, before: Sequence[NameGroup]) -> frozenset[str]:
+    """Ids of the group's exact admin1 candidates that hold a town named just before it, when
+    the name is also a country's: "Savannah, Georgia" is the US state, not the country."""
+    if not any(c.place.feature_code == "PCLI" for c in group.exact):
+        return frozenset()
+    return frozenset(
+        state.place.geonameid
+        for state in group.exact
+        if state.place.feature_code == "ADM1"
+        and any(
+            town.place.country_code == state.place.country_code
+            and town.place.admin1 == state.place.admin1
+            and town.place.feature_class == "P"
+            for other in before
+            for town in other.exact
+        )
+    )
 
 
 def can_contain(inner: Place | None, outer: Place | None) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from eventcoder.gazetteer import Candidate, Gazetteer, haversine_km
 from eventcoder.models import Place
 from eventcoder.placenames import index_keys
+from eventcoder.toponym_containers import holding_states, mention_index, names_before
 from eventcoder.toponym_lexicon import (
     ACRONYM,
     ATTRIBUTIVE,
@@ -25,6 +26,7 @@ from eventcoder.toponym_lexicon import (
     REPORTING,
     THE_CAPITAL,
     article_prefixed,
+    names_country,
     surface_similarity,
     well_spelled,
 )
@@ -58,16 +60,25 @@ def infer_focus(
         demonym = DEMONYM_EXCEPTIONS.get(word.lower())
         if demonym:
             votes[demonym] += 0.25
+    index = mention_index(groups)
     for group in groups:
         exact = group.exact
         if not exact:
             continue
         countries = {c.place.country_code for c in exact}
         weight = len(group.mentions)
+        states = holding_states(group, names_before(group, index, text))
+        if states:
+            # "Savannah, Georgia": a state that holds the town before it, not a country.
+            state = next(c.place for c in exact if c.place.geonameid in states)
+            votes[state.country_code] += 2.0 * weight
+            firm.add(state.country_code)
+            named.add(state.country_code)
+            continue
         if any(c.place.feature_code == "PCLI" for c in exact):
             country = next(c.place.country_code for c in exact if c.place.feature_code == "PCLI")
             if article_prefixed(group.query, exact) or not any(
-                well_spelled(group.query, c.matched_name)
+                names_country(group.query, c.matched_name)
                 for c in exact
                 if c.place.feature_code == "PCLI"
             ):
@@ -92,13 +103,13 @@ def infer_focus(
             # A name that is, or sounds like, a name of the home lists ("Maghir" is a Syrian
             # village, "Harsta" a Harasta) says nothing of the country of its namesake abroad.
             # Only sounding like one does not count against a town spelled so letter for
-            # letter abroad: "Sharon" is a Sharon, not the Syrian Sharān.
+            # letter abroad: "Sharon" is a Sharon, not the Syrian Sharān ("Dublin" no Dablan).
             spelled_abroad = any(
                 c.place.country_code not in home and well_spelled(group.query, c.place.name)
                 for c in exact
             )
             domestic = any(
-                c.place.country_code in home and (c.tier != "fuzzy" or not spelled_abroad)
+                c.place.country_code in home and (c.tier == "exact" or not spelled_abroad)
                 for c in group.candidates
             )
             found_at_home = found_at_home or domestic
@@ -132,6 +143,12 @@ def infer_focus(
                 if c.place.feature_code == "ADM1"
                 or (c.place.feature_code in ("PPLA", "PPLC") and c.place.population >= 10_000)
             }
+    for code, size in _clusters(groups).items():
+        # Three names or more that lie together in one country ("north of Alexandria near
+        # Lake Vermont ... southwest of Brandon ... northeast of Kensington") say the article
+        # is there, more than one famous namesake abroad does (Egypt's Alexandria).
+        votes[code] += size
+        firm.add(code)
     if not votes:
         return ()
     ranked = sorted(votes.items(), key=lambda item: (-item[1], item[0]))
@@ -149,6 +166,53 @@ def infer_focus(
         # Canaan is not about Syria); a country named firmly first.
         return (next(code for code, _ in ranked if code in (firm or named)),)
     return tuple(home) or (ranked[0][0],)
+
+
+#: Names whose candidates lie this close count as one neighbourhood for the focus (km).
+FOCUS_CLUSTER_KM = 60.0
+#: Distinct names that must lie together before their country is firm.
+FOCUS_CLUSTER_NAMES = 3
+
+
+def _clusters(groups: Sequence[NameGroup]) -> dict[str, int]:
+    """Country -> the most names of the article that have exact candidates lying together
+    there (within :data:`FOCUS_CLUSTER_KM` of one of them), for countries with at least
+    :data:`FOCUS_CLUSTER_NAMES`.
+
+    Only names the text uses as places count, and only towns and districts (a country or a
+    state is too large to lie near anything in particular). The grid's cells are as wide in
+    longitude as in latitude: far north a neighbour may be missed, never a far one taken.
+    """
+    cell = FOCUS_CLUSTER_KM / 111.0
+    points: list[tuple[str, Place]] = []
+    for group in groups:
+        if not (group.placelike or any("locative" in m.evidence for m in group.mentions)):
+            continue
+        for candidate in group.exact:
+            place = candidate.place
+            if place.feature_class == "P" or place.feature_code in ("ADM2", "ADM3"):
+                points.append((group.key, place))
+    grid: dict[tuple[str, int, int], list[tuple[str, Place]]] = defaultdict(list)
+    for key, place in points:
+        row, col = int(place.latitude // cell), int(place.longitude // cell)
+        grid[(place.country_code, row, col)].append((key, place))
+    best: dict[str, int] = {}
+    for key, place in points:
+        row, col = int(place.latitude // cell), int(place.longitude // cell)
+        near = {key}
+        for dr in (-1, 0, 1):
+            for dc in (-1, 0, 1):
+                for other_key, other in grid.get((place.country_code, row + dr, col + dc), ()):
+                    if other_key not in near and (
+                        haversine_km(
+                            place.latitude, place.longitude, other.latitude, other.longitude
+                        )
+                        <= FOCUS_CLUSTER_KM
+                    ):
+                        near.add(other_key)
+        if len(near) >= FOCUS_CLUSTER_NAMES:
+            best[place.country_code] = max(best.get(place.country_code, 0), len(near))
+    return best
 
 
 def _significance(place: Place) -> float:
@@ -250,7 +314,15 @@ def keep_places(groups: Sequence[NameGroup], focus: Sequence[str]) -> None:
                 c.tier == "exact" and (not focus or c.place.country_code in focus)
                 for c in group.candidates
             )
-            if not ((strongly and in_focus) or (locative and (major or exact_here))):
+            # A country's name on its own is the country, whatever the label ("\"Tunisia was
+            # one of the first countries ...\"": PERSON); a person's name around it is masked.
+            country = any(
+                c.place.feature_code == "PCLI" and names_country(group.query, c.matched_name)
+                for c in group.exact
+            )
+            if not (
+                country or (strongly and in_focus) or (locative and (major or exact_here))
+            ):
                 group.candidates = []
                 group.mentions = []
         elif not placelike and not locative:

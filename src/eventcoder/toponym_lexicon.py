@@ -22,6 +22,12 @@ from eventcoder.gazetteer import Candidate
 
 #: A resolved toponym needs at least this score; below it the answer is an explicit no-match.
 MIN_SCORE = 0.5
+#: The geoparser's bar for a name the gazetteer holds as written (key and all): far from the
+#: article's other places or outside its countries it still scores low, but it is the place
+#: named far more often than a fuzzy match is ("Schaumburg", "Wintersville, Ohio"). A
+#: sound-alike of a person's name ("Cuomo" ~ Como) keeps the higher bar, and so does event
+#: location, which places a name below it at the container the text gives.
+MIN_EXACT_SCORE = 0.3
 
 #: The most confidence a place outside the article's countries gets (Toponym.score): the
 #: event step does not use such a place when the article gives no other sign of its country.
@@ -349,6 +355,10 @@ QUARTER_LINK = re.compile(
     r"(?:north|south|east|west)(?:ern)?(?:[\s-]*(?:north|south|east|west)(?:ern)?)?\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+#: A bare comma between two names ("Savannah, Georgia").
+BARE_COMMA = re.compile(r"\s*,\s*")
+#: A bare "of" between two names ("Edward of Southlake"), with no kind word before it.
+BARE_OF = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
 #: Separators of a list of names; a container after the list holds all of them.
 LIST_LINK = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+(?:the\s+)?", re.IGNORECASE)
 LIST_HOPS = 8
@@ -446,6 +456,18 @@ def article_prefixed(written: str, candidates: Sequence[Candidate]) -> bool:
     if not ARTICLE_PREFIX.match(written):
         return False
     return not any(ARTICLE_PREFIX.match(c.matched_name) for c in candidates)
+
+
+def names_country(written: str, matched: str) -> bool:
+    """Whether a name matched to a country is that country's name: country names have one
+    spelling in English, so "Columbia" (South Carolina's capital, a university) is no
+    Colombia, though the two share a transliteration key. Stops and a leading "the" aside
+    ("U.S" is the U.S., "Netherlands" The Netherlands); surface >= 0.95 on the letters left."""
+    return surface_similarity(_country_letters(written), _country_letters(matched)) >= 0.95
+
+
+def _country_letters(name: str) -> str:
+    return re.sub(r"^the\s+|[^\w\s]", "", name.strip(), flags=re.IGNORECASE)
 
 
 def well_spelled(written: str, matched: str) -> bool:

@@ -20,7 +20,9 @@ from eventcoder.models import Place, Toponym
 from eventcoder.placenames import index_keys, similarity
 from eventcoder.toponym_containers import (
     container_places,
+    holding_states,
     mention_index,
+    names_before,
 )
 from eventcoder.toponym_lexicon import (
     BORDER_KM,
@@ -31,6 +33,7 @@ from eventcoder.toponym_lexicon import (
     SUBURBS_KM,
     article_prefixed,
     compass_vector,
+    names_country,
     surface_similarity,
 )
 from eventcoder.toponym_spans import Mention, NameGroup
@@ -44,6 +47,10 @@ class NamedRegions:
 
     regions: frozenset[tuple[str, str]] = frozenset()
     main: tuple[str, str] | None = None
+    #: The region that holds places of far more of the article's names than any other, named
+    #: or not: a local paper's "Athens", "Decatur", "DeKalb" and "Gainesville" are Georgia's.
+    implied: tuple[str, str] | None = None
+    implied_names: int = 0
 
     def __contains__(self, region: object) -> bool:
         return region in self.regions
@@ -178,6 +185,7 @@ def _score(
     regions: NamedRegions = NamedRegions(),
     home: Sequence[str] = (),
     near_line: NearLine = _no_line,
+    holding: frozenset[str] = frozenset(),
 ) -> tuple[float, list[str]]:
     hints = {m.hint for m in group.mentions if m.hint}
     place = candidate.place
@@ -218,12 +226,19 @@ def _score(
         # The key erased too much ("al-Mallah" and "Male" share one): trust it less.
         score *= 0.7
         notes.append(f"spelled '{candidate.matched_name}' there")
+    named = names_country(group.query, candidate.matched_name) or (
+        regional and names_country(group.mentions[0].text, candidate.matched_name)
+    )
     if place.feature_code == "PCLI" and (
-        surface < 0.85 or article_prefixed(group.query, [candidate])
+        not named or article_prefixed(group.query, [candidate])
     ):
-        # Country names have one spelling in English: "Al-Qaboun" is no Gabon, and "the
-        # Al-Romania area" of a Syrian city is no Romania.
-        score *= 0.4 if surface < 0.85 else 0.2
+        # Country names have one spelling in English: "Al-Qaboun" is no Gabon, "Columbia" no
+        # Colombia, and "the Al-Romania area" of a Syrian city is no Romania.
+        score *= 0.2
+    if place.geonameid in holding:
+        # "Savannah, Georgia": the state that holds the town named before it, not the country.
+        score *= 1.5
+        notes.append("holds the town named just before it")
     minor = place.feature_code not in MAJOR_FEATURES and place.population < 100_000
     if regions and place.feature_class == "P":
         if (place.country_code, place.admin1) in regions:
@@ -237,6 +252,17 @@ def _score(
             # Outside every region the article names: a spelling variant is then a guess.
             # (Not a village on the line of one: see the containers below.)
             score *= 0.85 if candidate.tier == "exact" else 0.6
+    if (
+        regions.implied is not None
+        and regions.implied != regions.main
+        and (place.country_code, place.admin1) == regions.implied
+        and (place.feature_class == "P" or place.feature_code in ("ADM1", "ADM2"))
+    ):
+        score *= 1.15
+        notes.append(
+            f"in {place.admin1}, which holds places of {regions.implied_names} of the "
+            "article's names"
+        )
     if (
         regions.main is not None
         and (place.country_code, place.admin1) == regions.main
@@ -402,7 +428,48 @@ def _score(
     return score, notes
 
 
-def _regions(groups: Sequence[NameGroup], focus: Sequence[str]) -> NamedRegions:
+#: Distinct names an unnamed region must hold places of to be the article's region, and how
+#: many times the runner-up's count.
+IMPLIED_REGION_NAMES = 3
+IMPLIED_REGION_LEAD = 1.5
+
+
+def _implied_region(
+    groups: Sequence[NameGroup], focus: Sequence[str]
+) -> tuple[tuple[str, str] | None, int]:
+    """The admin1 region holding exact candidates of the most names the text uses as places,
+    when it holds at least :data:`IMPLIED_REGION_NAMES` and :data:`IMPLIED_REGION_LEAD`
+    times the runner-up's; with its count."""
+    holders: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for group in groups:
+        if (
+            group.region_candidates
+            or not (group.placelike or any("locative" in m.evidence for m in group.mentions))
+            or any(c.place.feature_code in ("PCLI", "ADM1") for c in group.exact)
+        ):
+            # (A country's or a state's name is that first: Mexico, Missouri does not make
+            # "Mexico" a name of Missouri's.)
+            continue
+        for candidate in group.exact:
+            place = candidate.place
+            if not place.admin1 or (focus and place.country_code not in focus):
+                continue
+            if place.feature_class == "P" or place.feature_code in ("ADM2", "ADM3"):
+                holders[(place.country_code, place.admin1)].add(group.key)
+    ranked = sorted(holders.items(), key=lambda item: (-len(item[1]), item[0]))
+    if not ranked or len(ranked[0][1]) < IMPLIED_REGION_NAMES:
+        return None, 0
+    runner_up = len(ranked[1][1]) if len(ranked) > 1 else 0
+    if len(ranked[0][1]) < IMPLIED_REGION_LEAD * runner_up:
+        return None, 0
+    return ranked[0][0], len(ranked[0][1])
+
+
+def _regions(
+    groups: Sequence[NameGroup],
+    focus: Sequence[str],
+    implied: tuple[tuple[str, str] | None, int] = (None, 0),
+) -> NamedRegions:
     """The admin1 regions the article names ("Idlib province", "the countryside of Hama"),
     and the main one: named at least twice, and twice as often as any other."""
     out: Counter[tuple[str, str]] = Counter()
@@ -423,7 +490,7 @@ def _regions(groups: Sequence[NameGroup], focus: Sequence[str]) -> NamedRegions:
     # Every count is at least 1, so twice the runner-up is also at least 2.
     ranked = out.most_common(2)
     main = ranked[0][0] if len(ranked) == 2 and ranked[0][1] >= 2 * ranked[1][1] else None
-    return NamedRegions(frozenset(out), main)
+    return NamedRegions(frozenset(out), main, *implied)
 
 
 #: A spelling added for an unresolved name must be this close (fuzzy match score): a looser
@@ -479,9 +546,11 @@ def resolve_groups(
     text: str,
     home: Sequence[str] = (),
     gazetteer: Gazetteer | None = None,
+    exact_bar: float = MIN_SCORE,
 ) -> None:
     """Choose each group's entry (or an explicit no-match), scoring three times so that the
-    first choices serve as anchors, regions and containers of the next pass.
+    first choices serve as anchors, regions and containers of the next pass. ``exact_bar``
+    is the least score a name the gazetteer holds as written needs (see ``find_toponyms``).
 
     With ``gazetteer``, a village the text puts in the governorate next to its own is still
     taken when it lies on that governorate's line (see :meth:`Gazetteer.near_region`).
@@ -531,8 +600,13 @@ def resolve_groups(
             ):
                 anchors_of[index] = first
     anchors_of.update(_clustered(live, focus, anchors_of))
-    regions = NamedRegions()
+    implied = _implied_region(live, focus)
+    regions = NamedRegions(implied=implied[0], implied_names=implied[1])
     mentions = mention_index(live)
+    holding = {
+        index: holding_states(group, names_before(group, mentions, text))
+        for index, group in enumerate(live)
+    }
     # A group whose context (anchors, spellings, regions, containers) is the same as in the
     # previous round would get the same choice: it is not scored again.
     seen: dict[int, tuple[object, ...]] = {}
@@ -555,8 +629,19 @@ def resolve_groups(
             if seen.get(index) == context:
                 continue
             seen[index] = context
-            _choose(group, focus, anchors, variants, containers, regions, home, near_line)
-        regions = _regions(live, focus)
+            _choose(
+                group,
+                focus,
+                anchors,
+                variants,
+                containers,
+                regions,
+                home,
+                near_line,
+                exact_bar,
+                holding.get(index, frozenset()),
+            )
+        regions = _regions(live, focus, implied)
         anchors_of = {
             i: g.choice.place
             for i, g in enumerate(live)
@@ -667,8 +752,11 @@ def _choose(
     regions: NamedRegions = NamedRegions(),
     home: Sequence[str] = (),
     near_line: NearLine = _no_line,
+    exact_bar: float = MIN_SCORE,
+    holding: frozenset[str] = frozenset(),
 ) -> None:
-    """Score every candidate of a group in its context and keep the best, or a no-match."""
+    """Score every candidate of a group in its context and keep the best, or a no-match
+    (below ``exact_bar`` for a name the gazetteer holds as written, below MIN_SCORE else)."""
     qualifier = next((m.qualifier for m in group.mentions if m.qualifier), "")
     pool = _without_list_guesses(group.region_candidates or group.candidates)
     areas = [c.place for c in pool if c.place.feature_code in ("ADM2", "ADM3")]
@@ -682,7 +770,7 @@ def _choose(
     ]
     for candidate in pool:
         score, notes = _score(
-            candidate, group, focus, anchors, containers, variants, regions, home, near_line
+            candidate, group, focus, anchors, containers, variants, regions, home, near_line, holding
         )
         place = candidate.place
         if _names_a_region(place, regions_here):
@@ -718,7 +806,7 @@ def _choose(
         or c.place.country_code != best.place.country_code
     )
     first_rival = next(rivals, None)
-    if best_score < MIN_SCORE:
+    if best_score < (exact_bar if best.tier == "exact" else MIN_SCORE):
         group.choice, group.score = None, 0.0
         group.reason = (
             f"'{label}' has no convincing gazetteer entry (best: {best.place.name}, "

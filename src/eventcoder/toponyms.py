@@ -52,6 +52,7 @@ from eventcoder.toponym_lexicon import (
     CONTAINER_GAP,
     LIST_HOPS,
     LIST_LINK,
+    MIN_SCORE,
     POSSESSIVE_LINK,
 )
 from eventcoder.toponym_scoring import as_toponyms, resolve_groups, widen_unresolved
@@ -63,7 +64,11 @@ from eventcoder.toponym_spans import (
 
 
 def find_toponyms(
-    doc: Doc, gazetteer: Gazetteer, *, countries: Sequence[str] = ()
+    doc: Doc,
+    gazetteer: Gazetteer,
+    *,
+    countries: Sequence[str] = (),
+    exact_bar: float = MIN_SCORE,
 ) -> list[Toponym]:
     """Every place name of the article, resolved or explicitly unresolved, in text order.
 
@@ -71,6 +76,10 @@ def find_toponyms(
         doc: the parsed article (``doc.text`` is the article text; offsets index it).
         gazetteer: the installed gazetteer.
         countries: ISO codes the article is about; inferred from the text when empty.
+        exact_bar: the least score that resolves a name the gazetteer holds as written.
+            Event location keeps the default bar: a weak village loses to the place the
+            text says contains it ("Hayan gas field west of Tadmor" is placed at Tadmor).
+            The geoparser, which has no such fallback, passes ``MIN_EXACT_SCORE``.
     """
     text = doc_text(doc)  # Doc.text is rebuilt from the tokens on every access
     mentions = recognize(doc, text, gazetteer)
@@ -97,13 +106,15 @@ def find_toponyms(
     keep_places(groups, focus)
     for group in groups:
         corroborate(group, focus)
-    resolve_groups(groups, focus, text, home=() if countries else home, gazetteer=gazetteer)
+    # The home lists break ties only when the user gave no countries.
+    tie_break = () if countries else home
+    resolve_groups(groups, focus, text, tie_break, gazetteer, exact_bar)
     if widen_unresolved(groups, gazetteer, focus, text):
         # Resolved again from scratch, as if the new spellings had been there from the start.
         for group in groups:
             group.choice, group.score, group.reason = None, 0.0, ""
             corroborate(group, focus)
-        resolve_groups(groups, focus, text, home=() if countries else home, gazetteer=gazetteer)
+        resolve_groups(groups, focus, text, tie_break, gazetteer, exact_bar)
     return as_toponyms(groups)
 
 
