@@ -4,7 +4,7 @@
 #   ./scripts/test.sh [pytest options]
 #
 # The tests read real data from the shared folder beside the repository (../shared), or from
-# $EVENTCODER_SHARED. PostgreSQL tests need a server: see README, "Tests".
+# $EVENTCODER_SHARED.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}

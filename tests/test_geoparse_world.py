@@ -14,6 +14,7 @@ import pytest
 
 from eventcoder.gazetteer import Gazetteer, haversine_km
 from eventcoder.geoparse import geoparse
+from eventcoder.models import Toponym
 from eventcoder.toponyms import find_toponyms
 
 
@@ -26,6 +27,11 @@ def world(world_gazetteer_path: Path) -> Iterator[Gazetteer]:
 
 def _rows(nlp, world: Gazetteer, text: str, **kw: object) -> dict[str, dict[str, object]]:  # type: ignore[no-untyped-def]
     return {str(r["text"]): r for r in geoparse(nlp(text), world, "a", **kw)}  # type: ignore[arg-type]
+
+
+def _toponyms(nlp, world: Gazetteer, text: str) -> dict[str, Toponym]:  # type: ignore[no-untyped-def]
+    """find_toponyms (the event step's reading) by text."""
+    return {t.text: t for t in find_toponyms(nlp(text), world)}
 
 
 def _km(row: dict[str, object], lat: float, lon: float) -> float:
@@ -117,17 +123,13 @@ def test_toponyms_world_names_that_used_to_go_unresolved(nlp, world: Gazetteer) 
     """Three no-matches of the corpora: "South Korea" (its spelling was judged on the bare
     "Korea"), Sioux Falls in a list of far-apart US cities, and Paris in "After Paris, London
     is ..." (read as a Paris inside London)."""
-    found = {
-        t.text: t
-        for t in find_toponyms(
-            nlp(
-                "Park Geun-hye was found guilty in South Korea. Indianapolis, Louisville, New "
-                "Haven and Sioux Falls are finalists. After Paris, London is the second "
-                "destination of the train."
-            ),
-            world,
-        )
-    }
+    found = _toponyms(
+        nlp,
+        world,
+        "Park Geun-hye was found guilty in South Korea. Indianapolis, Louisville, New "
+        "Haven and Sioux Falls are finalists. After Paris, London is the second "
+        "destination of the train.",
+    )
     korea = found["South Korea"].place
     assert korea is not None and korea.country_code == "KR" and korea.feature_code == "PCLI"
     sioux = found["Sioux Falls"].place
@@ -321,16 +323,12 @@ def test_geoparse_names_the_label_gets_wrong(nlp, world: Gazetteer) -> None:  # 
 def test_toponyms_each_town_of_a_list_of_people(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
     """ "Parviz of Houston, Edward of Southlake and Hamid of Colleyville": the "of" names the
     last man's town, not a town holding Houston (which made Houston a no-match)."""
-    found = {
-        t.text: t
-        for t in find_toponyms(
-            nlp(
-                "Other survivors include sons Parviz Moayyad of Houston, Edward Moayyad of "
-                "Southlake and Hamid Moayyad of Colleyville, all in Texas."
-            ),
-            world,
-        )
-    }
+    found = _toponyms(
+        nlp,
+        world,
+        "Other survivors include sons Parviz Moayyad of Houston, Edward Moayyad of "
+        "Southlake and Hamid Moayyad of Colleyville, all in Texas.",
+    )
     houston = found["Houston"].place
     assert houston is not None and houston.admin1 == "Texas", found["Houston"]
 
@@ -339,16 +337,12 @@ def test_toponyms_the_state_that_holds_the_article_towns(nlp, world: Gazetteer) 
     """No state is named, but South Carolina holds Summerville, Goose Creek and Moncks Corner:
     Charleston is theirs, not West Virginia's capital; and in "Savannah, Georgia" Georgia is
     the state that holds Savannah, not the country."""
-    found = {
-        t.text: t
-        for t in find_toponyms(
-            nlp(
-                "Police in Summerville, Goose Creek and Moncks Corner searched for the man, who "
-                "was last seen in Charleston."
-            ),
-            world,
-        )
-    }
+    found = _toponyms(
+        nlp,
+        world,
+        "Police in Summerville, Goose Creek and Moncks Corner searched for the man, who "
+        "was last seen in Charleston.",
+    )
     charleston = found["Charleston"].place
     assert charleston is not None and charleston.admin1 == "South Carolina", found["Charleston"]
     assert "holds places of 4" in found["Charleston"].reason
@@ -412,3 +406,17 @@ def test_geoparse_takes_weak_exact_matches_events_do_not(nlp, world: Gazetteer) 
     assert float(rows["BANTAM"]["score"]) < 0.5  # type: ignore[arg-type]
     strict = {t.text: t for t in find_toponyms(doc, world)}
     assert strict["BANTAM"].place is None, strict["BANTAM"]
+
+
+def test_toponyms_a_namesake_beside_another_name_of_the_article(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """One other name close by is enough: "London" beside St. Thomas is London, Ontario, not
+    England's capital, which is larger but lies nowhere near."""
+    found = _toponyms(
+        nlp,
+        world,
+        "London's crystal meth crisis has prompted the city's homeless coalition to launch a "
+        "campaign. Addiction began taking hold in London about two years ago. St. Thomas "
+        "police have confirmed one of the overdoses in that city.",
+    )
+    london = found["London"].place
+    assert london is not None and london.admin1 == "Ontario", found["London"]

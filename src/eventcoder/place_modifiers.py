@@ -51,8 +51,10 @@ _ABBREVIATION = re.compile(r"(?<![\w.])(?:U\.S\.(?:A\.)?|U\.K\.)(?!\w)")
 _MAX_WORDS = 4
 
 #: Public bodies named after the town or county they serve: "the Berea Police Department",
-#: "Litchfield Superior Court", "the Canaan Board of Finance". (Universities, libraries and
-#: hotels are as often named after people: "Loyola University", "Carnegie Library".)
+#: "Litchfield Superior Court", "the Canaan Board of Finance", "McMinn County Sheriff",
+#: "East Bank Middle School", "Hartford Hospital". (Universities and hotels are as often named
+#: after people, "Loyola University", and so are schools: "Lincoln High School" counts only
+#: near the article's other places, see ``_SEAT_NEAR_KM``.)
 _INSTITUTION_AFTER = re.compile(
     r"^\s+(?:Police|Sheriff|Fire\s+(?:Department|Chief|District|Rescue)|City\s+Council|"
     r"Town\s+Council|Board\s+of\s+(?:Education|Finance|Selectmen|Supervisors|Commissioners)|"

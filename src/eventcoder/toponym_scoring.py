@@ -345,6 +345,21 @@ def _score(
             score *= 0.3 + 0.7 * math.exp(-distance / min(scale, 60.0))
         if distance < 60:
             notes.append(f"{distance:.0f} km from the article's other places")
+        if (
+            distance <= CLUSTER_KM  # (no nearer than the nearest anchor of any kind)
+            and candidate.tier == "exact"
+            and place.feature_class == "P"
+            and candidate.prior >= 1.0
+            and _placed_itself(place)
+            and not names_a_country(group)
+        ):
+            # Among the article's other places: "London" beside St. Thomas is London, Ontario,
+            # though England's capital is larger (a capital's own distance counts for nothing).
+            # A town only, with its own point, beside another (not a list row put at its
+            # sub-district's middle, where many such rows lie; not a district, which is wide).
+            solid = _distance(place, [a for a in villages or others if _placed_itself(a)])
+            if solid is not None and solid <= CLUSTER_KM:
+                score *= 1.15
     for (container, direction, city), within in zip(containers, inside, strict=True):
         if (
             place.feature_code == "PCLI"
@@ -434,6 +449,19 @@ IMPLIED_REGION_NAMES = 3
 IMPLIED_REGION_LEAD = 1.5
 
 
+def _placed_itself(place: Place) -> bool:
+    """Whether the entry has its own point, not its sub-district's (see PARENT_PLACED)."""
+    return PARENT_PLACED not in place.source
+
+
+def names_a_country(group: NameGroup) -> bool:
+    """Whether the name is a country's, spelled as the country is (then it is that first)."""
+    return any(
+        c.place.feature_code == "PCLI" and names_country(group.query, c.matched_name)
+        for c in group.exact
+    )
+
+
 def _implied_region(
     groups: Sequence[NameGroup], focus: Sequence[str]
 ) -> tuple[tuple[str, str] | None, int]:
@@ -445,7 +473,8 @@ def _implied_region(
         if (
             group.region_candidates
             or not (group.placelike or any("locative" in m.evidence for m in group.mentions))
-            or any(c.place.feature_code in ("PCLI", "ADM1") for c in group.exact)
+            or names_a_country(group)
+            or any(c.place.feature_code == "ADM1" for c in group.exact)
         ):
             # (A country's or a state's name is that first: Mexico, Missouri does not make
             # "Mexico" a name of Missouri's.)
@@ -599,8 +628,8 @@ def resolve_groups(
                 for c in exact
             ):
                 anchors_of[index] = first
-    anchors_of.update(_clustered(live, focus, anchors_of))
     implied = _implied_region(live, focus)
+    anchors_of.update(_clustered(live, focus, anchors_of, implied[0]))
     regions = NamedRegions(implied=implied[0], implied_names=implied[1])
     mentions = mention_index(live)
     holding = {
@@ -654,30 +683,41 @@ def resolve_groups(
 
 #: Names whose candidates lie this close count as naming one neighbourhood (km).
 CLUSTER_KM = 30.0
+#: Other names a namesake should have that close to anchor the first round (one will do
+#: when no namesake has as many).
+CLUSTER_NAMES = 2
 
 
 def _clustered(
-    live: Sequence[NameGroup], focus: Sequence[str], anchors_of: dict[int, Place]
+    live: Sequence[NameGroup],
+    focus: Sequence[str],
+    anchors_of: dict[int, Place],
+    implied: tuple[str, str] | None = None,
 ) -> dict[int, Place]:
     """Anchors among ambiguous names: the one namesake that lies among the others' places.
 
     "Clashes in Masloukha, Qasr Bin Wardan, Hasrat, Rasm Elahmar, Sarha ...": Syria has two
-    Rasm Elahmars, but only one lies among the other villages of the list. A name
-    none of whose namesakes is alone in having two other names of the article within
-    :data:`CLUSTER_KM` (counting each name once) is left to the scoring rounds. (The grid's
-    cells are as wide in longitude as in latitude: far north, a neighbour two cells away may
-    be missed, never a far one taken.)
+    Rasm Elahmars, but only one lies among the other villages of the list; of the Londons,
+    only Ontario's lies beside St. Thomas. A name none of whose namesakes is alone in having
+    :data:`CLUSTER_NAMES` other names of the article within :data:`CLUSTER_KM` (counting each
+    name once), or, when none has as many, one (inside the region that holds most of the
+    article's names, if one does), is left to the scoring rounds; so is a
+    country's name (Mexico, Missouri lies among Missouri's towns, but "Mexico" is the
+    country). (The grid's cells are as wide in longitude as in latitude: far north, a
+    neighbour two cells away may be missed, never a far one taken.)
     """
     cell = CLUSTER_KM / 111.0
     places: list[list[Place]] = [
         [anchors_of[index]]
         if index in anchors_of
         else []
-        if group.region_candidates
+        if group.region_candidates or names_a_country(group)
         else [
             c.place
             for c in group.exact
-            if c.place.feature_class == "P" and (not focus or c.place.country_code in focus)
+            if c.place.feature_class == "P"
+            and (not focus or c.place.country_code in focus)
+            and _placed_itself(c.place)
         ]
         for index, group in enumerate(live)
     ]
@@ -691,19 +731,26 @@ def _clustered(
             continue
         key = live[index].key
         supported: list[Place] = []
+        pairs: list[Place] = []
         for place in group_places:
             row, col = int(place.latitude // cell), int(place.longitude // cell)
             near = {
-                other
+                live[other].key
                 for dr in (-1, 0, 1)
                 for dc in (-1, 0, 1)
                 for other in grid.get((row + dr, col + dc), ())
                 if live[other].key != key and _distance(place, places[other]) <= CLUSTER_KM
             }
-            if len({live[other].key for other in near}) >= 2:
+            if len(near) >= CLUSTER_NAMES:
                 supported.append(place)
-        if len(supported) == 1:
-            out[index] = supported[0]
+            elif near and (implied is None or (place.country_code, place.admin1) == implied):
+                pairs.append(place)
+        # The one namesake among two names or more; failing any, the one beside one other
+        # name, unless it lies outside the region that holds most of the article's names
+        # (two stray namesakes in Aleppo beside each other, in a list of Hama's villages).
+        chosen = supported or pairs
+        if len(chosen) == 1:
+            out[index] = chosen[0]
     return out
 
 

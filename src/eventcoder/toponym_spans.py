@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from eventcoder.gazetteer import Candidate, Gazetteer
+from eventcoder.place_modifiers import adjective_table
 from eventcoder.placenames import direction_variants, index_keys, is_generic
 from eventcoder.toponym_lexicon import (
     ACTOR_NAMES,
@@ -197,8 +198,10 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
             return None  # "the Old City" -> "Old", "in Spring"
         if ATTRIBUTIVE_HYPHEN.search(name) or ATTRIBUTIVE_HYPHEN.match(text[end : end + 20]):
             return None  # "IS-held outskirts", "US-led coalition": an actor word, not a place
-        if label == "NORP" and DEMONYM_ENDING.search(name):
-            return None  # "Australian", "Iraqis": people, not places
+        if (label == "NORP" and DEMONYM_ENDING.search(name)) or name in adjective_table():
+            # "Australian", "Iraqis": people, not places; nor is "Korean" of "the Korean
+            # Peninsula" a Syrian village Koran (the geoparser reads adjectives on its own).
+            return None
         if (
             name.lower() in DEMONYM_EXCEPTIONS
             or _CAPITALS.fullmatch(name)
