@@ -420,3 +420,22 @@ def test_toponyms_a_namesake_beside_another_name_of_the_article(nlp, world: Gaze
     )
     london = found["London"].place
     assert london is not None and london.admin1 == "Ontario", found["London"]
+
+
+def test_toponyms_state_initials_and_legislators_homes(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """Initials are a state wherever they stand ("the S.C. Highway Patrol", "D-S.C."), but not
+    in a date ("500 B.C."); a legislator's "R-Florence" names the home town, in the state the
+    story is about."""
+    found = _toponyms(
+        nlp,
+        world,
+        "The S.C. Highway Patrol is looking for leads. House Majority Whip James Clyburn, "
+        "D-S.C., inserted the language. Senate Finance Committee Chairman Hugh Leatherman, "
+        "R-Florence, said the state would take the money. The temple was built in 500 B.C.",
+    )
+    carolina = found["S.C."].place
+    assert carolina is not None and carolina.feature_code == "ADM1", found["S.C."]
+    assert carolina.admin1 == "South Carolina"
+    florence = found["Florence"].place
+    assert florence is not None and florence.admin1 == "South Carolina", found["Florence"]
+    assert "B.C." not in found

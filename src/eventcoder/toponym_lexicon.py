@@ -526,6 +526,19 @@ STATE_ABBREVIATIONS: dict[str, str] = {
     for abbreviation, region in (pair.split("=") for pair in table.split())
 }
 
+#: The abbreviations made of initials only ("S.C.", "B.C.", "D.C."), which no word spells: a
+#: region wherever written ("the S.C. Highway Patrol", "Rep. Clyburn, D-S.C.", "in B.C."),
+#: unless a number comes before ("500 B.C." is a date).
+STATE_INITIALS = re.compile(
+    r"(?<![\w.])(?<!\d )("
+    + "|".join(
+        re.escape(a)
+        for a in sorted(STATE_ABBREVIATIONS, key=len, reverse=True)
+        if re.fullmatch(r"(?:[A-Z]\.){2,}", a)
+    )
+    + r")(?![\w])"
+)
+
 STATE_AFTER_TOWN = re.compile(
     r"(?<=[A-Za-z], )("
     + "|".join(re.escape(a) for a in sorted(STATE_ABBREVIATIONS, key=len, reverse=True))

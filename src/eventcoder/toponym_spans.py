@@ -55,6 +55,7 @@ from eventcoder.toponym_lexicon import (
     REGION_FORMS,
     STATE_ABBREVIATIONS,
     STATE_AFTER_TOWN,
+    STATE_INITIALS,
     STRONG_LOCATIVE,
     SUFFIX_HINTS,
 )
@@ -391,15 +392,17 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
     _add_patterns(text, add)
     # "New Haven, Conn.": a state's or province's abbreviation after a town is that region
     # (not "Conn" as a fuzzy Juneau), which then contains the town.
-    for match in STATE_AFTER_TOWN.finditer(text):
-        start, end = match.span(1)
+    # "the S.C. Highway Patrol", "D-S.C.": initials are a region wherever they stand.
+    after_towns = [match.span(1) for match in STATE_AFTER_TOWN.finditer(text)]
+    initials = [match.span(1) for match in STATE_INITIALS.finditer(text)]
+    for start, end in sorted(set(after_towns + initials)):
         for span in [span for span in found if span[0] < end and start < span[1]]:
             del found[span]
         found[(start, end)] = Mention(
             start,
             end,
-            match.group(1),
-            STATE_ABBREVIATIONS[match.group(1)],
+            text[start:end],
+            STATE_ABBREVIATIONS[text[start:end]],
             {"pattern", "abbreviation"},
             hint="admin",
         )
@@ -487,6 +490,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "region",
     ),
+    # A legislator's party and home: "Delegate Ricky Moye, D-Raleigh;", "Sen. Hugh
+    # Leatherman, R-Florence, said" (the home is a place, whatever spaCy makes of it).
+    (re.compile(rf"(?<=, )[DRI]-({NAME})(?=[,;)]|\.(?:\s|$))"), ""),
 )
 
 
