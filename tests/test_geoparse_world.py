@@ -439,3 +439,24 @@ def test_toponyms_state_initials_and_legislators_homes(nlp, world: Gazetteer) ->
     florence = found["Florence"].place
     assert florence is not None and florence.admin1 == "South Carolina", found["Florence"]
     assert "B.C." not in found
+
+
+def test_toponyms_names_listed_before_counties(nlp, world: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    """ "Eastland and Callahan counties", "Barrow and Jackson counties": each name of the list
+    is a county of the story's state, not a Florida town or a Jackson somewhere."""
+    found = _toponyms(
+        nlp,
+        world,
+        "Fires burned more than 260 acres in Eastland and Callahan counties, according to the "
+        "Texas Fire Service. The jobless rate for wider Northeast Georgia, which includes "
+        "Barrow and Jackson counties, rose.",
+    )
+    for name, state in (
+        ("Eastland", "Texas"),
+        ("Callahan", "Texas"),
+        ("Barrow", "Georgia"),
+        ("Jackson", "Georgia"),
+    ):
+        place = found[name].place
+        assert place is not None and place.feature_code == "ADM2", found[name]
+        assert place.admin1 == state, found[name]

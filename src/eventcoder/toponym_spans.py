@@ -60,6 +60,11 @@ from eventcoder.toponym_lexicon import (
     SUFFIX_HINTS,
 )
 
+#: A list of names before "counties" or "parishes": "Cooke, Grayson and Love counties".
+COUNTY_LIST = re.compile(
+    rf"({NAME}(?:\s*,\s*{NAME})*,?\s+(?:and|or)\s+{NAME})\s+(counties|parishes)\b"
+)
+
 # Patterns of the hot recognition loops, compiled once.
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
 _WORD_BREAK = re.compile(r"[\s-]+")
@@ -390,6 +395,14 @@ def recognize(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Mention]:
         if all(t.pos_ == "PROPN" for t in span if t.is_alpha and not t.is_lower):
             add(start, end, "pattern")
     _add_patterns(text, add)
+    # "in Eastland and Callahan counties": each name of the list is a county, looked up as such.
+    for match in COUNTY_LIST.finditer(text):
+        kind = "County" if match.group(2).lower() == "counties" else "Parish"
+        for name in re.finditer(NAME, match.group(1)):
+            mention = add(match.start(1) + name.start(), match.start(1) + name.end(), "pattern")
+            if mention is not None and not mention.query.endswith(kind):
+                mention.query = f"{mention.query} {kind}"
+                mention.hint = "admin2"
     # "New Haven, Conn.": a state's or province's abbreviation after a town is that region
     # (not "Conn" as a fuzzy Juneau), which then contains the town.
     # "the S.C. Highway Patrol", "D-S.C.": initials are a region wherever they stand.
