@@ -30,7 +30,7 @@ from importlib import resources
 
 from spacy.tokens import Doc
 
-from eventcoder.gazetteer import Gazetteer, haversine_km
+from eventcoder.gazetteer import Gazetteer, nearest_km
 from eventcoder.models import Place, Toponym
 from eventcoder.placenames import index_keys, is_generic
 from eventcoder.toponym_lexicon import CHUNK, ENGLISH_GENERIC, names_country, surface_similarity
@@ -370,11 +370,5 @@ def _nearest(places: Sequence[Place], anchors: Sequence[Place]) -> Place | None:
     farther."""
     if len(places) <= 1 or not anchors:
         return places[0] if places else None
-    distance, best = min(
-        (
-            min(haversine_km(p.latitude, p.longitude, a.latitude, a.longitude) for a in anchors),
-            index,
-        )
-        for index, p in enumerate(places)
-    )
+    distance, best = min((nearest_km(p, anchors) or 0.0, index) for index, p in enumerate(places))
     return places[best] if distance <= _SEAT_NEAR_KM else None

@@ -26,7 +26,6 @@ from eventcoder.toponym_lexicon import (
     REPORTING,
     THE_CAPITAL,
     article_prefixed,
-    names_country,
     surface_similarity,
     well_spelled,
 )
@@ -77,11 +76,7 @@ def infer_focus(
             continue
         if any(c.place.feature_code == "PCLI" for c in exact):
             country = next(c.place.country_code for c in exact if c.place.feature_code == "PCLI")
-            if article_prefixed(group.query, exact) or not any(
-                names_country(group.query, c.matched_name)
-                for c in exact
-                if c.place.feature_code == "PCLI"
-            ):
+            if article_prefixed(group.query, exact) or not group.names_country:
                 continue  # "the AL-Romania area", "Qaboun" (~ Gabon): no country named
             for mention in group.mentions:
                 # "UK reported ...": a country named as a source is not where things happen,
@@ -91,7 +86,7 @@ def infer_focus(
                 votes[country] += 0.25 if aside else 2.0
                 if not aside:
                     firm.add(country)
-        elif group.placelike or any("locative" in m.evidence for m in group.mentions):
+        elif group.used_as_place:
             mentions = [m for m in group.mentions if "attributive" not in m.evidence]
             if not mentions:
                 continue  # "Uzbek and Turkestan fighters": who fights, not where
@@ -186,7 +181,7 @@ def _clusters(groups: Sequence[NameGroup]) -> dict[str, int]:
     cell = FOCUS_CLUSTER_KM / 111.0
     points: list[tuple[str, Place]] = []
     for group in groups:
-        if not (group.placelike or any("locative" in m.evidence for m in group.mentions)):
+        if not group.used_as_place:
             continue
         for candidate in group.exact:
             place = candidate.place
@@ -316,12 +311,10 @@ def keep_places(groups: Sequence[NameGroup], focus: Sequence[str]) -> None:
             )
             # A country's name on its own is the country, whatever the label ("\"Tunisia was
             # one of the first countries ...\"": PERSON); a person's name around it is masked.
-            country = any(
-                c.place.feature_code == "PCLI" and names_country(group.query, c.matched_name)
-                for c in group.exact
-            )
             if not (
-                country or (strongly and in_focus) or (locative and (major or exact_here))
+                group.names_country
+                or (strongly and in_focus)
+                or (locative and (major or exact_here))
             ):
                 group.candidates = []
                 group.mentions = []

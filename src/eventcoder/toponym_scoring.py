@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from eventcoder.gazetteer import Candidate, Gazetteer, haversine_km
+from eventcoder.gazetteer import Candidate, Gazetteer, haversine_km, nearest_km
 from eventcoder.gazetteer_build import PARENT_PLACED
 from eventcoder.models import Place, Toponym
 from eventcoder.placenames import index_keys, similarity
@@ -105,25 +105,6 @@ def _feature_factor(candidate: Candidate, hints: set[str], regional: bool = Fals
     if klass in ("T", "H", "L"):
         return 0.7
     return 0.5
-
-
-def _distance(place: Place, anchors: Sequence[Place]) -> float | None:
-    """Kilometres to the nearest anchor: :func:`haversine_km` inlined, the place's own terms
-    computed once (the hottest loop of disambiguation; the result is the same to the bit)."""
-    if not anchors:
-        return None
-    lon1 = place.longitude
-    phi1 = math.radians(place.latitude)
-    cos1 = math.cos(phi1)
-    best = math.inf
-    for anchor in anchors:
-        phi2 = math.radians(anchor.latitude)
-        dphi = phi2 - phi1
-        dlambda = math.radians(anchor.longitude - lon1)
-        a = math.sin(dphi / 2) ** 2 + cos1 * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-        distance = 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
-        best = min(best, distance)
-    return best
 
 
 def _inside(candidate: Place, container: Place, city: bool = False) -> bool:
@@ -314,7 +295,7 @@ def _score(
     }
     others = [a for a in anchors if a.geonameid not in stated]
     villages = [a for a in others if a.feature_code not in ("PPLA", "PPLC")]
-    distance = _distance(place, villages or others)
+    distance = nearest_km(place, villages or others)
     # A region is large, and a regional capital has no namesake in its own country: their
     # distance to the other places counts only abroad ("Washington" the state against the
     # capital, in an article about Iran).
@@ -351,13 +332,13 @@ def _score(
             and place.feature_class == "P"
             and candidate.prior >= 1.0
             and _placed_itself(place)
-            and not names_a_country(group)
+            and not group.names_country
         ):
             # Among the article's other places: "London" beside St. Thomas is London, Ontario,
             # though England's capital is larger (a capital's own distance counts for nothing).
             # A town only, with its own point, beside another (not a list row put at its
             # sub-district's middle, where many such rows lie; not a district, which is wide).
-            solid = _distance(place, [a for a in villages or others if _placed_itself(a)])
+            solid = nearest_km(place, [a for a in villages or others if _placed_itself(a)])
             if solid is not None and solid <= CLUSTER_KM:
                 score *= 1.15
     for (container, direction, city), within in zip(containers, inside, strict=True):
@@ -424,7 +405,7 @@ def _score(
             for a in anchors
             if a.feature_code in ("PPLC", "PPLA", "PPLA2") or a.population >= 50_000
         ]
-        near_city = _distance(place, cities)
+        near_city = nearest_km(place, cities)
         if near_city is not None and near_city > 15.0:
             # "the Hamidiya neighbourhood" of the city the article is about, not a village.
             score *= 0.3
@@ -454,14 +435,6 @@ def _placed_itself(place: Place) -> bool:
     return PARENT_PLACED not in place.source
 
 
-def names_a_country(group: NameGroup) -> bool:
-    """Whether the name is a country's, spelled as the country is (then it is that first)."""
-    return any(
-        c.place.feature_code == "PCLI" and names_country(group.query, c.matched_name)
-        for c in group.exact
-    )
-
-
 def _implied_region(
     groups: Sequence[NameGroup], focus: Sequence[str]
 ) -> tuple[tuple[str, str] | None, int]:
@@ -472,8 +445,8 @@ def _implied_region(
     for group in groups:
         if (
             group.region_candidates
-            or not (group.placelike or any("locative" in m.evidence for m in group.mentions))
-            or names_a_country(group)
+            or not group.used_as_place
+            or group.names_country
             or any(c.place.feature_code == "ADM1" for c in group.exact)
         ):
             # (A country's or a state's name is that first: Mexico, Missouri does not make
@@ -711,7 +684,7 @@ def _clustered(
         [anchors_of[index]]
         if index in anchors_of
         else []
-        if group.region_candidates or names_a_country(group)
+        if group.region_candidates or group.names_country
         else [
             c.place
             for c in group.exact
@@ -739,7 +712,7 @@ def _clustered(
                 for dr in (-1, 0, 1)
                 for dc in (-1, 0, 1)
                 for other in grid.get((row + dr, col + dc), ())
-                if live[other].key != key and _distance(place, places[other]) <= CLUSTER_KM
+                if live[other].key != key and nearest_km(place, places[other]) <= CLUSTER_KM
             }
             if len(near) >= CLUSTER_NAMES:
                 supported.append(place)
@@ -913,12 +886,12 @@ def _without_list_guesses(pool: Sequence[Candidate]) -> list[Candidate]:
         if c.place.feature_class == "P"
         and c.place.admin2
         and c.tier != "fuzzy"
-        and PARENT_PLACED not in c.place.source
+        and _placed_itself(c.place)
     }
     return [
         c
         for c in pool
-        if PARENT_PLACED not in c.place.source
+        if _placed_itself(c.place)
         or (c.place.country_code, c.place.admin2, _skeleton(c.matched_name)) not in pinned
     ]
 

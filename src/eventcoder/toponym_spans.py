@@ -58,6 +58,7 @@ from eventcoder.toponym_lexicon import (
     STATE_INITIALS,
     STRONG_LOCATIVE,
     SUFFIX_HINTS,
+    names_country,
 )
 
 #: A list of names before "counties" or "parishes": "Cooke, Grayson and Love counties".
@@ -128,6 +129,20 @@ class NameGroup:
     @property
     def exact(self) -> list[Candidate]:
         return [c for c in self.candidates if c.tier == "exact"]
+
+    @property
+    def used_as_place(self) -> bool:
+        """Place evidence, or a locative word before a mention ("in Brandon")."""
+        return self.placelike or any("locative" in m.evidence for m in self.mentions)
+
+    @property
+    def names_country(self) -> bool:
+        """The name is a country's, spelled as the country is: then it is that first
+        ("Mexico", not Mexico, Missouri; but "Columbia" is no Colombia)."""
+        return any(
+            c.place.feature_code == "PCLI" and names_country(self.query, c.matched_name)
+            for c in self.exact
+        )
 
 
 # --------------------------------------------------------------------------------------------
